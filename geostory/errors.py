@@ -1,0 +1,42 @@
+"""One exception tree for geostory.
+
+    GeostoryError
+     +-- InputError (also ValueError)        bad article input: missing, empty, binary, not UTF-8
+     |    +-- IngestError                    could not turn a file/HTML/URL into an Article
+     +-- StoryFormatError (also ValueError)  Story JSON that does not follow the schema
+     +-- GazetteerError                      offline index missing, corrupt or unbuildable
+     +-- GeocodingError                      an online provider failed (timeout, quota, bad answer)
+          +-- GeocoderUnavailable (also ConnectionError)
+
+Messages say what went wrong, why, and how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class GeostoryError(Exception):
+    """Base class of every error geostory raises on purpose."""
+
+
+class InputError(GeostoryError, ValueError):
+    """The article given cannot be read as text."""
+
+
+class IngestError(InputError):
+    """A file, HTML page or URL could not be turned into an Article."""
+
+
+class StoryFormatError(GeostoryError, ValueError):
+    """A Story JSON document does not follow the schema."""
+
+
+class GazetteerError(GeostoryError):
+    """The offline gazetteer index is missing, corrupt or cannot be built."""
+
+
+class GeocodingError(GeostoryError):
+    """An online geocoding provider failed."""
+
+
+class GeocoderUnavailable(GeocodingError, ConnectionError):
+    """An online provider could not be reached (network down, timeout, 5xx, 429)."""
