@@ -1,0 +1,5 @@
+"""python -m geostory"""
+
+from geostory.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,113 @@
+"""Command line: ``geostory extract PATH`` and ``geostory gazetteer build|info``.
+
+Domain errors become one line on stderr and exit code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from geostory.errors import GeostoryError, InputError
+
+
+def read_article_text(path: str) -> str:
+    """Read a UTF-8 text file, refusing what is not one article's text."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory, give a text file")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{path}: looks binary (NUL bytes); give a UTF-8 text file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from None
+    if not text.strip():
+        raise InputError(f"{path}: is empty; give an article with at least one sentence")
+    return text
+
+
+def detect_lang(text: str) -> str:
+    """'fr' or 'en' from function-word counts (good enough for news paragraphs)."""
+    words = text.lower().split()
+    fr = sum(w in {"le", "la", "les", "des", "est", "une", "du", "et", "à", "dans", "pour", "qui"} for w in words)
+    en = sum(w in {"the", "of", "and", "is", "was", "in", "to", "a", "for", "that", "with", "on"} for w in words)
+    return "fr" if fr >= en else "en"
+
+
+def _date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2
+        sys.stderr.write(f"geostory: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="geostory", description="Turn a news article into a story map.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    ex = sub.add_parser("extract", help="extract a Story from an article text file")
+    ex.add_argument("path", help="UTF-8 text file of the article")
+    ex.add_argument("--lang", choices=["fr", "en", "auto"], default="auto")
+    ex.add_argument("--published", type=_date, default=None, help="publication date, YYYY-MM-DD")
+    ex.add_argument("--format", choices=["json", "geojson"], default="json")
+    ex.add_argument("--title", default=None)
+    ex.add_argument("--source", default=None)
+    gz = sub.add_parser("gazetteer", help="build or describe the offline gazetteer index")
+    gz.add_argument("action", choices=["build", "info"])
+    return parser
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "gazetteer":
+        from geostory.gazetteer.build import describe, ensure_index
+
+        print(json.dumps(describe(ensure_index())))
+        return 0
+    from geostory.export import story_to_geojson, story_to_json
+    from geostory.extract.pipeline import extract_story
+    from geostory.model import Article
+
+    text = read_article_text(args.path)
+    lang = detect_lang(text) if args.lang == "auto" else args.lang
+    article = Article(text=text, lang=lang, published=args.published, title=args.title,
+                      source=args.source or Path(args.path).name)
+    story = extract_story(article)
+    if args.format == "geojson":
+        print(json.dumps(story_to_geojson(story), ensure_ascii=False))
+    else:
+        print(story_to_json(story))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point."""
+    try:
+        return run(argv)
+    except GeostoryError as exc:
+        sys.stderr.write(f"geostory: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("geostory: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""Article -> Story: the whole extraction in one call."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from geostory.errors import InputError
+from geostory.extract.places import find_place_mentions
+from geostory.gazetteer.index import Gazetteer, get_gazetteer
+from geostory.geocode.resolve import resolve_matches
+from geostory.model import Article, Story
+from geostory.nlp import get_nlp
+
+
+def extract_story(article: Article, *, gazetteer: Gazetteer | None = None) -> Story:
+    """Find, geocode and link the places, people, quotes and events of ``article``."""
+    if not article.text or not article.text.strip():
+        raise InputError("the article is empty: give a text with at least one sentence")
+    gaz = gazetteer or get_gazetteer()
+    doc = get_nlp(article.lang)(article.text)
+    matches = find_place_mentions(article.text, doc, gaz, article.lang)
+    places = tuple(resolve_matches(article.text, matches, gaz, lang=article.lang))
+    people = quotes = events = itineraries = ()
+    try:
+        from geostory.extract.narrative import extract_narrative
+    except ImportError:  # narrative extraction not installed yet
+        extract_narrative = None
+    if extract_narrative is not None:
+        people, quotes, events, itineraries = extract_narrative(doc, article, places)
+    return Story(
+        article=article,
+        places=places,
+        quotes=tuple(quotes),
+        events=tuple(events),
+        people=tuple(people),
+        itineraries=tuple(itineraries),
+        focus=focus_of(places),
+    )
+
+
+def focus_of(places) -> tuple[str, ...]:
+    """Countries the story is about, by number of mentions of places in them (at most three)."""
+    votes: Counter = Counter()
+    for p in places:
+        if p.country:
+            votes[p.country] += len(p.mentions)
+    return tuple(c for c, _ in votes.most_common(3))

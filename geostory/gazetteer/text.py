@@ -1,0 +1,42 @@
+"""Name folding shared by the gazetteer build and lookups."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
+_SEP = re.compile(r"[\s\-]+")
+
+
+def fold(name: str) -> str:
+    """Lower case, accents stripped, apostrophes straightened, hyphens and runs of spaces to one space.
+
+    "États-Unis" and "Etats Unis" both fold to "etats unis"; "Komsomolsk-sur-l’Amour" to "komsomolsk sur l'amour".
+    """
+    s = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES))
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    s = _SEP.sub(" ", s.lower()).strip(" .,'")
+    s = s.replace(" 's", "'s").replace("' ", "'")
+    return s
+
+
+def is_latin(name: str) -> bool:
+    """True when every letter of ``name`` is Latin script (articles are French or English)."""
+    for c in name:
+        if c.isalpha() and not unicodedata.name(c, "").startswith("LATIN"):
+            return False
+    return True
+
+
+_FR_ARTICLES = ("le ", "la ", "les ", "l'", "du ", "des ", "de la ", "de l'", "d'", "de ")
+_EN_ARTICLES = ("the ",)
+
+
+def strip_article(key: str) -> str:
+    """Drop one leading determiner from a folded name ("la russie" -> "russie", "the hague" stays handled by aliases)."""
+    for art in _FR_ARTICLES + _EN_ARTICLES:
+        if key.startswith(art) and len(key) > len(art) + 1:
+            return key[len(art):]
+    return key

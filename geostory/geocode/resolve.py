@@ -1,0 +1,171 @@
+"""Choosing one gazetteer entry per mention, in the context of the whole story.
+
+Each candidate gets a score made of readable parts (population, kind of feature, curated entry, cue words before the
+mention, agreement with the story's focus countries and with the other places, containment such as "Paris, Texas"),
+so every Place says why it was chosen and keeps its runners-up.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from geostory.extract.places import PLACE_PREPOSITIONS, Match
+from geostory.gazetteer.index import ALT, MAIN, Entry, Gazetteer
+from geostory.gazetteer.text import fold
+from geostory.model import Candidate, Mention, Place
+
+# cue words before a name -> features they point to (French and English)
+CUE_FEATURES: dict[str, set[str]] = {
+    "cosmodrome": {"spaceport"}, "spaceport": {"spaceport"}, "baikonour": {"spaceport"},
+    "departement": {"ADM2"}, "province": {"ADM1", "ADM2"}, "region": {"ADM1", "ADM2", "geo_region"},
+    "county": {"ADM2"}, "comte": {"ADM2"}, "etat": {"ADM1"}, "state": {"ADM1"}, "canton": {"ADM1", "ADM2"},
+    "ville": {"PPL", "PPLC"}, "city": {"PPL", "PPLC"}, "commune": {"PPL"}, "village": {"PPL"}, "town": {"PPL"},
+    "capitale": {"PPLC"}, "capital": {"PPLC"}, "fleuve": {"river"}, "riviere": {"river"}, "river": {"river"},
+    "lac": {"lake"}, "lake": {"lake"}, "mer": {"sea"}, "sea": {"sea"}, "ocean": {"ocean"}, "golfe": {"gulf"},
+    "gulf": {"gulf"}, "ile": {"island"}, "island": {"island"}, "mont": {"mountain_range"}, "massif": {"mountain_range"},
+    "plateau": {"plateau"}, "vallee": {"valley"}, "valley": {"valley"}, "detroit": {"strait"}, "aeroport": {"airport"},
+    "airport": {"airport"}, "port": {"port"}, "palais": {"seat_of_power", "government_building"},
+}
+KIND_PRIOR = {"country": 6.0, "region": 1.0, "city": 0.0, "landmark": 2.0, "water": 1.5, "other": 0.5}
+_CONTAINER = re.compile(r"^\s*(?:,|\()\s*([^\W\d_][^,;.()\n]{1,40}?)\s*(?:\)|,|\.|;|$)")
+
+
+@dataclass
+class _Scored:
+    entry: Entry
+    score: float
+    reasons: list[str]
+
+
+def _base_score(entry: Entry, match: Match) -> _Scored:
+    reasons: list[str] = []
+    score = KIND_PRIOR.get(entry.kind, 0.0)
+    if entry.kind == "country":
+        reasons.append("country name" if not match.demonym else "demonym of the country")
+    if entry.curated:
+        score += 4.0
+        reasons.append(f"curated {entry.feature.replace('_', ' ') or entry.kind}")
+    if entry.feature == "ADM1":
+        score += 2.5
+        reasons.append("first-level region")
+    elif entry.feature == "ADM2":
+        score += 0.5
+    if entry.population:
+        pop = math.log10(entry.population + 1)
+        score += pop
+        if entry.kind == "city":
+            reasons.append(f"population {entry.population:,}")
+    if entry.feature == "PPLC":
+        score += 2.0
+        reasons.append("national capital")
+    if entry.flags & MAIN:
+        score += 1.0
+    elif entry.flags & ALT and entry.kind == "city":
+        score -= 1.0
+        reasons.append("alternate name")
+    if fold(entry.name) == match.key:
+        score += 0.5
+    cue_feats = set().union(*(CUE_FEATURES.get(c, set()) for c in match.cues)) if match.cues else set()
+    if cue_feats and entry.feature in cue_feats:
+        score += 8.0
+        reasons.append(f"cue word '{next(c for c in match.cues if entry.feature in CUE_FEATURES.get(c, ()))}'")
+    return _Scored(entry, score, reasons)
+
+
+def focus_countries(matches: list[Match]) -> Counter:
+    """Country codes the story is about: countries named or implied by demonyms, and unambiguous places."""
+    votes: Counter = Counter()
+    for m in matches:
+        countries = {e.country for e in m.entries if e.country}
+        kinds = {e.kind for e in m.entries}
+        if len(countries) == 1:
+            votes[next(iter(countries))] += 2 if kinds & {"country"} else 1
+    return votes
+
+
+def _containers(text: str, match: Match, gaz: Gazetteer) -> list[Entry]:
+    """Entries named right after a mention as its container: "Paris, Texas", "Vienne (Isère)"."""
+    m = _CONTAINER.match(text[match.end: match.end + 60])
+    if not m:
+        return []
+    return [e for e in gaz.lookup(m.group(1)) if e.kind in ("country", "region")]
+
+
+def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: str = "fr",
+                    top: int = 3) -> list[Place]:
+    """Group mentions by chosen entry and return one Place per entry, in order of first mention."""
+    focus = focus_countries(matches)
+    total = sum(focus.values()) or 1
+    chosen: list[tuple[Match, list[_Scored]]] = []
+    for m in matches:
+        scored = [_base_score(e, m) for e in m.entries]
+        containers = _containers(text, m, gaz)
+        for sc in scored:
+            e = sc.entry
+            share = focus.get(e.country, 0) / total if e.country else 0.0
+            if share and e.kind != "country":
+                sc.score += 4.0 * share
+                sc.reasons.append(f"in the story's focus country {e.country}")
+            for c in containers:
+                if (c.kind == "country" and c.country == e.country) or c.id in (e.admin1, e.admin2):
+                    sc.score += 10.0
+                    sc.reasons.append(f"contained in {c.name}")
+                    break
+        if lang == "fr" and m.cues and m.cues[-1] in PLACE_PREPOSITIONS:
+            for sc in scored:
+                if sc.entry.kind == "city":
+                    sc.score += 0.5
+        scored.sort(key=lambda s: -s.score)
+        chosen.append((m, scored))
+    # second pass: co-location with the places already chosen (same admin1 / country)
+    best_regions = Counter(s[0].entry.admin1 for _, s in chosen if s and s[0].entry.admin1)
+    for m, scored in chosen:
+        for sc in scored:
+            if sc.entry.admin1 and best_regions.get(sc.entry.admin1, 0) > (1 if sc is scored[0] else 0):
+                sc.score += 1.5
+                sc.reasons.append("near other places of the story")
+        scored.sort(key=lambda s: -s.score)
+    return _group(chosen, top)
+
+
+def _confidence(scored: list[_Scored]) -> float:
+    if not scored:
+        return 0.0
+    exps = [math.exp(min(50.0, s.score - scored[0].score)) for s in scored]
+    return round(exps[0] / sum(exps), 3)
+
+
+def _group(chosen: list[tuple[Match, list[_Scored]]], top: int) -> list[Place]:
+    groups: dict[str, list[tuple[Match, list[_Scored]]]] = {}
+    for m, scored in chosen:
+        if scored:
+            groups.setdefault(scored[0].entry.id, []).append((m, scored))
+    places: list[Place] = []
+    for n, (eid, items) in enumerate(groups.items(), start=1):
+        m0, scored = max(items, key=lambda it: _confidence(it[1]))
+        best = scored[0].entry
+        alternatives = tuple(
+            Candidate(s.entry.id, s.entry.name, s.entry.kind, s.entry.country, s.entry.lat, s.entry.lon,
+                      round(s.score, 2), "; ".join(s.reasons))
+            for s in scored[1: top + 1]
+        )
+        places.append(Place(
+            id=f"p{n}",
+            name=best.name,
+            kind=best.kind,
+            country=best.country,
+            lat=round(best.lat, 5),
+            lon=round(best.lon, 5),
+            mentions=tuple(Mention(m.start, m.end, m.text) for m, _ in items),
+            gazetteer_id=best.id,
+            reason="; ".join(scored[0].reasons) or "only candidate",
+            confidence=_confidence(scored),
+            alternatives=alternatives,
+            provider="offline",
+            admin1=best.admin1,
+            population=best.population or None,
+        ))
+    return places
