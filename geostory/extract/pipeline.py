@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from geostory.errors import InputError
-from geostory.extract.places import find_place_mentions
+from geostory.extract.places import find_place_mentions, find_unknown_places
 from geostory.gazetteer.index import Gazetteer, get_gazetteer
-from geostory.geocode.resolve import resolve_matches
+from geostory.geocode.resolve import place_unknowns, resolve_matches
 from geostory.model import Article, Story
 from geostory.nlp import get_nlp
 
@@ -19,7 +19,9 @@ def extract_story(article: Article, *, gazetteer: Gazetteer | None = None) -> St
     gaz = gazetteer or get_gazetteer()
     doc = get_nlp(article.lang)(article.text)
     matches = find_place_mentions(article.text, doc, gaz, article.lang)
-    places = tuple(resolve_matches(article.text, matches, gaz, lang=article.lang))
+    unknowns, matches = find_unknown_places(article.text, doc, matches)
+    places = resolve_matches(article.text, matches, gaz, lang=article.lang)
+    places = tuple(places + place_unknowns(article.text, unknowns, places))
     people = quotes = events = itineraries = ()
     try:
         from geostory.extract.narrative import extract_narrative

