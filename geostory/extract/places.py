@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from geostory.gazetteer.index import ABBREV, DEMONYM, MAIN, Entry, Gazetteer
-from geostory.gazetteer.text import fold
+from geostory.gazetteer.text import fold, unaccent
 
 MAX_WORDS = 7
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -253,9 +253,9 @@ FACILITY_AFTER = (
     "street", "avenue", "square", "bridge", "prison", "camp", "base", "gallery", "park", "palace", "college",
     "district", "neighborhood", "neighbourhood",
 )
-_CAP_RUN = r"[A-ZÀ-Ý][\w’'\-]*(?:\s+(?:(?:al|el|de|du|des|of|the|la|le|di|do|da)\s+)?[A-ZÀ-Ý][\w’'\-]*)*"
+_CAP_RUN = r"(?-i:[A-Z][\w’'\-]*(?:\s+(?:(?:al|el|de|du|des|of|the|la|le|di|do|da)\s+)?[A-Z][\w’'\-]*)*)"
 _FAC_BEFORE_RE = re.compile(
-    r"\b(" + "|".join(FACILITY_BEFORE) + r")\s+(?:(?:de la|de l['’]|des|du|de|d['’]|of the|of)\s*)?(" + _CAP_RUN + ")",
+    r"\b(" + "|".join(FACILITY_BEFORE) + r")\s+(?:(?:de la|de l['’]|des|du|de|d['’]|of the|of)\s*)?((?:(?:al|el|an|as|ad|ar|ash|ibn|abu)[\s-])?" + _CAP_RUN + ")",
     re.IGNORECASE,
 )
 _FAC_AFTER_RE = re.compile(r"(" + _CAP_RUN + r")\s+(" + "|".join(FACILITY_AFTER) + r")\b", re.IGNORECASE)
@@ -298,15 +298,16 @@ def find_unknown_places(text: str, doc, matches: list[Match]) -> tuple[list[Unkn
         if e - s >= 3 and free(s, e):
             out.append(Unknown(s, e, text[s:e], kind, why))
 
-    for m in _NAMED_FAC_RE.finditer(text):
+    plain = unaccent(text)
+    for m in _NAMED_FAC_RE.finditer(plain):
         if m.group(1).strip()[:1].isupper():
             s = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
             add(s, m.end(1), "landmark", "a named facility")
-    for m in _FAC_BEFORE_RE.finditer(text):
+    for m in _FAC_BEFORE_RE.finditer(plain):
         noun, name = m.group(1), m.group(2)
-        if name[:1].isupper() and fold(name) not in NOT_PLACES:
+        if fold(name) not in NOT_PLACES:
             add(m.start(1), m.end(2), "landmark", f"a {fold(noun)}")
-    for m in _FAC_AFTER_RE.finditer(text):
+    for m in _FAC_AFTER_RE.finditer(plain):
         name, noun = m.group(1), m.group(2)
         if noun[:1].islower() or noun[:1].isupper():
             if fold(name.split()[0]) in NOT_PLACES:

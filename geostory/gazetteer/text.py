@@ -40,3 +40,12 @@ def strip_article(key: str) -> str:
         if key.startswith(art) and len(key) > len(art) + 1:
             return key[len(art):]
     return key
+
+
+def unaccent(text: str) -> str:
+    """Accents stripped, one character for one character (offsets stay valid): "Mosquée" -> "Mosquee"."""
+    out = []
+    for c in text:
+        base = unicodedata.normalize("NFKD", c)[:1] or c
+        out.append(base if len(base) == 1 and base.isascii() else c)
+    return "".join(out)

@@ -33,6 +33,11 @@ from geostory.model import Itinerary, Place, Story
 _ID_RE = re.compile(r"\[\[place:(.+?)\]\]")
 OSM_PROBE_URL = "https://tile.openstreetmap.org/1/1/0.png"
 ITINERARY_COLOUR = "#111827"
+CARTO_URL = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
+CARTO_ATTR = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+    '&copy; <a href="https://carto.com/attributions">CARTO</a>'
+)
 
 
 def tooltip_html(place: Place) -> str:
@@ -191,7 +196,9 @@ def tile_layers() -> list[folium.TileLayer]:
     """Online base layers offered in the layer control (used when reachable)."""
     return [
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", overlay=False, show=False),
-        folium.TileLayer("CartoDB positron", name="CartoDB Positron", overlay=False, show=False),
+        folium.TileLayer(
+            CARTO_URL, name="CartoDB Positron", attr=CARTO_ATTR, overlay=False, show=False, subdomains="abcd"
+        ),
     ]
 
 
