@@ -189,9 +189,17 @@ def _accept(text, span, key, entries, ner, sentence_initial, lang, words) -> Mat
     if len(span) == 1 and not strong and not located and not preposition:
         if all(not (x.flags & MAIN) and x.population < 100_000 for x in name_entries):
             return None  # only an alternate name of a small place ("Santé")
+        if all(x.population < 5_000 and x.kind == "city" for x in name_entries) and not _repeated_with_cue(
+                text, key, words):
+            return None  # a bare capitalised word naming only hamlets ("the Herald reported")
         if sentence_initial and not _capitalised_elsewhere(text, surface, s, words):
             return None  # "Mobile", "Nice", "Reading" opening a sentence
     return Match(s, e, surface, key, name_entries, ner)
+
+
+def _repeated_with_cue(text: str, key: str, words: list[_Word]) -> bool:
+    """True when the same name appears elsewhere right after a place preposition ("à X", "in X")."""
+    return any(fold(w.text) == key and _word_before(text, w.start) in PLACE_PREPOSITIONS for w in words)
 
 
 def _cuts_compound(text: str, s: int, e: int) -> bool:

@@ -91,10 +91,10 @@ def focus_countries(matches: list[Match]) -> Counter:
     """Country codes the story is about: countries named or implied by demonyms, and unambiguous places."""
     votes: Counter = Counter()
     for m in matches:
-        countries = {e.country for e in m.entries if e.country}
-        kinds = {e.kind for e in m.entries}
+        named = {e.country for e in m.entries if e.kind == "country" and e.country}
+        countries = named or {e.country for e in m.entries if e.country}
         if len(countries) == 1:
-            votes[next(iter(countries))] += 2 if kinds & {"country"} else 1
+            votes[next(iter(countries))] += 2 if named else 1
     return votes
 
 

@@ -1,0 +1,334 @@
+"""Direct quotations: finding them (« », “ ”, " ", ‹ ›, nested, multi-paragraph) and who said them.
+
+The module also holds ``Analysis``, the shared view of one article used by the narrative extractors: tokens
+(from the spaCy Doc when it matches the text, else a regex tokenizer), the text with quotation interiors
+masked, sentences of that masked text, and the place mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from geostory.extract.lexicon import DOCUMENT_NOUNS, fold, is_reporting
+
+PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›", '"': '"'}
+_TOKEN_RE = re.compile(r"\w+(?:[-’'.]\w+)*[’']?|[^\w\s]", re.UNICODE)
+_SOURCE_RE = re.compile(r"\b(?:selon|d['’]après|according to|pour reprendre les (?:termes|mots|propos) d[eu]s?|"
+                        r"in the words of|aux dires d[eu]s?|pour)\s+", re.I)
+_SPEECH_NOUN_RE = re.compile(r"\b(?:propos|termes|mots|paroles|qualifi\w+|tweet|message|words|called|calling|"
+                             r"described|dubbed|traitant|traité)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class QSpan:
+    """A quotation: marks at ``open``/``close``, content ``start:end`` (stripped)."""
+
+    open: int
+    start: int
+    end: int
+    close: int  # index just after the closing mark (== end when unterminated)
+
+
+class Tok:
+    """One token with the annotations the extractors use (empty strings when the pipeline lacks them)."""
+
+    __slots__ = ("i", "start", "end", "text", "low", "lemma", "pos", "dep", "head", "tense", "verbform", "ent")
+
+    def __init__(self, i, start, end, text, lemma="", pos="", dep="", head=None, tense="", verbform="", ent=""):
+        self.i, self.start, self.end, self.text, self.low = i, start, end, text, text.lower()
+        self.lemma, self.pos, self.dep, self.head = lemma, pos, dep, i if head is None else head
+        self.tense, self.verbform, self.ent = tense, verbform, ent
+
+
+@dataclass
+class Analysis:
+    """Everything the narrative extractors share about one article."""
+
+    text: str
+    lang: str
+    published: str | None
+    places: tuple
+    toks: list = field(default_factory=list)
+    ents: list = field(default_factory=list)  # (start, end, label)
+    spans: list = field(default_factory=list)  # QSpan
+    masked: str = ""
+    sents: list = field(default_factory=list)  # (start, end) over the masked text
+    place_mentions: list = field(default_factory=list)  # (start, end, place_id), sorted
+    has_parse: bool = False
+    has_lemma: bool = False
+    vocab: object = None
+
+    def tok_at(self, pos: int) -> int:
+        """Index of the token containing or following character ``pos``."""
+        return bisect.bisect_right([t.end for t in self.toks], pos)
+
+    def toks_in(self, start: int, end: int) -> list:
+        return [t for t in self.toks if t.start >= start and t.end <= end]
+
+    def sent_of(self, pos: int) -> tuple[int, int]:
+        for s, e in self.sents:
+            if s <= pos < e:
+                return s, e
+        return (0, len(self.text))
+
+    def quoted(self, pos: int) -> bool:
+        """True when ``pos`` lies inside a quotation's content."""
+        return any(q.start <= pos < q.end for q in self.spans)
+
+    def places_in(self, start: int, end: int) -> list[str]:
+        """Ids of the places mentioned inside ``start:end``, in order, without repeats."""
+        out: list[str] = []
+        for s, e, pid in self.place_mentions:
+            if s >= start and e <= end and pid not in out:
+                out.append(pid)
+        return out
+
+    def is_stop(self, word: str) -> bool:
+        if self.vocab is None:
+            return word.lower() in {"le", "la", "les", "the", "a", "an", "un", "une", "des"}
+        return bool(self.vocab[word.lower()].is_stop)
+
+    def reporting(self, tok: Tok) -> str | None:
+        """The reporting lemma of a token, or None (nouns and determiner-led words excluded)."""
+        if tok.pos in ("NOUN", "PROPN", "ADJ", "DET", "ADP") and tok.pos:
+            return None
+        k = tok.i
+        if k > 0 and self.toks[k - 1].low in {"l'", "l’", "le", "la", "un", "une", "the", "a", "an", "les", "des"}:
+            return None
+        return is_reporting(tok.text, tok.lemma, self.lang)
+
+
+def analyse(doc, article, places) -> Analysis:
+    """Build the shared Analysis of ``article`` from its spaCy Doc (any pipeline, or None)."""
+    text = article.text or ""
+    a = Analysis(text=text, lang=(article.lang or "fr")[:2], published=article.published, places=tuple(places))
+    if doc is not None and getattr(doc, "text", None) == text:
+        a.has_parse = doc.has_annotation("DEP")
+        a.has_lemma = doc.has_annotation("LEMMA")
+        a.vocab = doc.vocab
+        for t in doc:
+            if t.is_space:
+                continue
+            m = t.morph
+            a.toks.append(Tok(len(a.toks), t.idx, t.idx + len(t.text), t.text, t.lemma_ if a.has_lemma else "",
+                              t.pos_, t.dep_ if a.has_parse else "", t.head.i, ",".join(m.get("Tense")),
+                              ",".join(m.get("VerbForm")), t.ent_type_))
+        remap = {t.i: k for k, t in enumerate(x for x in doc if not x.is_space)}
+        for tk in a.toks:
+            tk.head = remap.get(tk.head, tk.i)
+        if doc.has_annotation("ENT_IOB"):
+            a.ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    else:
+        for k, m in enumerate(_TOKEN_RE.finditer(text)):
+            a.toks.append(Tok(k, m.start(), m.end(), m.group()))
+    for p in a.places:
+        for m in p.mentions:
+            if 0 <= m.start < m.end <= len(text):
+                a.place_mentions.append((m.start, m.end, p.id))
+    a.place_mentions.sort()
+    a.spans = find_quote_spans(text)
+    a.masked = mask(text, a.spans)
+    a.sents = split_sentences(a.masked)
+    return a
+
+
+def find_quote_spans(text: str) -> list[QSpan]:
+    """Quotations in reading order; nested marks stay inside the outer quote."""
+    out: list[QSpan] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        closer = None
+        if c in "«“„‹":
+            closer = PAIRS[c]
+        elif c == '"' and i + 1 < n and not text[i + 1].isspace() and (i == 0 or not text[i - 1].isalnum()):
+            closer = '"'
+        elif c == "»" and i + 1 < n and text[i + 1].isalpha() and (i == 0 or not text[i - 1].isspace()):
+            closer = "»"  # reversed guillemet used as an opener ("... dépouillement.»Ce sont ...»")
+        if closer is None:
+            i += 1
+            continue
+        j = _find_close(text, i, c, closer)
+        body_s, body_e = i + 1, j if j < n and text[j] == closer else j
+        while body_s < body_e and text[body_s].isspace():
+            body_s += 1
+        while body_e > body_s and text[body_e - 1] in " \t\n\u00a0\u202f,":
+            body_e -= 1
+        close = j + 1 if j < n and text[j] == closer else j
+        if body_e > body_s and any(ch.isalpha() for ch in text[body_s:body_e]):
+            out.append(QSpan(i, body_s, body_e, close))
+        i = max(close, i + 1)
+    return out
+
+
+def _find_close(text: str, i: int, opener: str, closer: str) -> int:
+    """Index of the mark closing the quote opened at ``i`` (or the paragraph end when there is none)."""
+    depth, k, n = 0, i + 1, len(text)
+    while k < n:
+        ch = text[k]
+        if ch == "\n":
+            rest = text[k:].lstrip()
+            if rest[:1] == opener and opener != closer:  # the next paragraph continues the quote
+                k = n - len(rest) + 1
+                continue
+            return k
+        if ch == closer and (closer != '"' or k + 1 >= n or not text[k + 1].isalnum()):
+            if depth == 0:
+                return k
+            depth -= 1
+        elif ch == opener and opener != closer:
+            depth += 1
+        k += 1
+    return n
+
+
+def mask(text: str, spans: list[QSpan]) -> str:
+    """The text with each quotation's content replaced by spaces (marks kept, same length)."""
+    chars = list(text)
+    for q in spans:
+        for k in range(q.start, q.end):
+            if chars[k] != "\n":
+                chars[k] = " "
+    return "".join(chars)
+
+
+def split_sentences(masked: str) -> list[tuple[int, int]]:
+    """Sentence spans of the masked text: breaks after . ! ? … (not after initials or titles) and at newlines."""
+    out, start = [], 0
+    for m in re.finditer(r"(?<![A-Z])(?<!\bM)(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?…]+[»”\"]?(?=\s+\S)|\n+", masked):
+        end = m.end()
+        if masked[start:end].strip():
+            out.append((start, end))
+        start = end
+    if masked[start:].strip():
+        out.append((start, len(masked)))
+    return out
+
+
+def keep_quote(a: Analysis, q: QSpan) -> bool:
+    """Drop short quotations that are labels or titles, not speech (“red” alert, « Le Monde »)."""
+    words = re.findall(r"\w+", a.text[q.start:q.end])
+    if len(words) >= 4:
+        return True
+    s, e = a.sent_of(q.open)
+    line_s = a.text.rfind("\n", 0, q.open) + 1
+    line_e = a.text.find("\n", q.close)
+    if not a.masked[line_s:q.open].strip() and not a.masked[q.close:line_e if line_e >= 0 else None].strip(" .\t"):
+        return True  # a quotation standing alone on its line (a heading quoting someone)
+    ctx = a.masked[s:e]
+    if _SOURCE_RE.search(ctx) or _SPEECH_NOUN_RE.search(ctx):
+        return True
+    return any(a.reporting(t) for t in a.toks_in(s, e) if not a.quoted(t.start))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# attribution
+
+
+def attribute(a: Analysis, q: QSpan, mentions, prev_speaker):
+    """(speaker mention, reporting verb) for quote ``q``; ``mentions`` are people.Mention objects, sorted."""
+    s, e = a.sent_of(q.open)
+    outside = [t for t in a.toks_in(s, e) if not a.quoted(t.start) and t.text not in PAIRS and t.text not in "»”›"]
+    before = [t for t in outside if t.end <= q.open]
+    after = [t for t in outside if t.start >= q.close]
+    # 1. a reporting verb before the quote, in the same sentence
+    for t in reversed(before):
+        lem = a.reporting(t)
+        if lem:
+            spk = subject_of(a, t, mentions, before)
+            if spk is not None:
+                return spk, lem
+            break
+    # 2. "selon X", "d'après X", "according to X", "pour reprendre les termes de X"
+    for m in _SOURCE_RE.finditer(a.masked, s, q.open):
+        if m.group().strip().lower() == "pour" and not a.masked[m.end():q.open].rstrip().endswith(","):
+            continue
+        spk = next((x for x in mentions if m.end() <= x.start <= m.end() + 3), None)
+        if spk is not None:
+            return spk, None
+    # 3. a reporting clause right after the quote (", a indiqué X", "X said", "he added"), then anywhere after
+    for k, t in enumerate(after):
+        lem = a.reporting(t)
+        if not lem:
+            continue
+        between = [x for x in mentions if q.close <= x.start and x.end <= t.start and not _after_prep(a, x)]
+        if between and (k <= 12):
+            return between[0], lem
+        inv = _inverted_subject(a, t, mentions, e)
+        if inv is not None:
+            return inv, lem
+    return prev_speaker, None
+
+
+_PREPS = {"à", "a", "au", "aux", "de", "du", "des", "d'", "d’", "par", "pour", "sur", "avec", "dans", "en", "contre",
+          "to", "at", "by", "for", "of", "in", "on", "with", "from", "about", "after", "après", "avant", "chez"}
+
+
+def _after_prep(a: Analysis, m) -> bool:
+    k = a.tok_at(m.start)
+    j = k - 1
+    while j >= 0 and a.toks[j].low in {"le", "la", "les", "l'", "l’", "un", "une", "the", "a", "an"}:
+        j -= 1
+    return j >= 0 and a.toks[j].low in _PREPS and a.toks[j].end >= m.start - 3 - (k - j) * 4
+
+
+def _inverted_subject(a: Analysis, verb: Tok, mentions, limit: int):
+    """The subject placed after the verb: "a indiqué jeudi le porte-parole", "a-t-elle raconté", "said Smith"."""
+    for m in mentions:
+        if m.start >= verb.end and m.start < limit:
+            if m.kind == "pronoun" and m.start > verb.end + 8:
+                return None
+            if a.masked[verb.end:m.start].count(",") > 1 or re.search(r"[«“\"]|\bque\b|\bthat\b", a.masked[verb.end:m.start]):
+                return None
+            if _after_prep(a, m):
+                continue
+            return m
+    for m in mentions:  # clitic before the verb: "a-t-elle raconté"
+        if m.kind == "pronoun" and verb.start - 12 <= m.start < verb.start and m.text.startswith("-"):
+            return m
+    return None
+
+
+def subject_of(a: Analysis, verb: Tok, mentions, before: list):
+    """The speaker of a reporting verb standing before a quote."""
+    if a.has_parse:
+        subj = [t for t in a.toks if t.head == verb.i and t.dep.startswith("nsubj") and t.i != verb.i]
+        for t in subj:
+            m = next((x for x in mentions if x.start <= t.start < x.end), None)
+            if m is not None and t.low not in {"qui", "who", "that"}:
+                return m
+    subjectless = verb.verbform in ("Inf", "Ger") or (verb.verbform == "Part" and verb.tense == "Pres") or \
+        verb.low.endswith(("ant", "ing")) or _bare_coordinated(a, verb)
+    if not subjectless:
+        cands = [m for m in mentions if m.end <= verb.start and verb.start - m.end <= 45]
+        for m in reversed(cands):
+            gap = a.masked[m.end:verb.start]
+            if re.search(r"[;«»“”\"]|\bque\b|\bqu['’]|\bthat\b|\bqui\b", gap, re.I) or _after_prep(a, m):
+                continue
+            if m.kind == "doc" and m.text.lower().startswith(("dans", "in")):
+                continue
+            return m
+        inv = _inverted_subject(a, verb, mentions, a.sent_of(verb.start)[1])
+        if inv is not None and not any(q.open >= verb.end and q.open < inv.start for q in a.spans):
+            return inv
+    # subjectless (participle, infinitive, "et déclaré"): the subject of an earlier reporting verb of the sentence
+    for t in reversed([x for x in before if x.end <= verb.start]):
+        if t is not verb and a.reporting(t) and t.start < verb.start:
+            return subject_of(a, t, mentions, [x for x in before if x.end <= t.start])
+    s, _ = a.sent_of(verb.start)
+    first = [m for m in mentions if s <= m.start < verb.start and m.kind not in ("pronoun",) and not _after_prep(a, m)]
+    return first[0] if first else None
+
+
+def _bare_coordinated(a: Analysis, verb: Tok) -> bool:
+    """"... et déclaré que", "..., and said": a participle sharing the subject of an earlier verb."""
+    prev = a.toks[verb.i - 1] if verb.i > 0 else None
+    return prev is not None and prev.low in {"et", "and", "puis", "then"} and verb.verbform != "Fin"
+
+
+def is_document(m) -> bool:
+    """True for mentions such as "un communiqué", "a statement" (the words of an unnamed institution)."""
+    words = fold(m.text).split()
+    return m.kind == "doc" and bool(words) and words[-1] in {fold(w) for w in DOCUMENT_NOUNS} and len(words) <= 2

@@ -1,0 +1,61 @@
+"""Resolution in context: metonyms, cue words, focus country, containment, unresolved places."""
+
+from __future__ import annotations
+
+import math
+
+from geostory.extract.pipeline import extract_story
+from geostory.model import Article
+
+
+def km(a, b):
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def place(text, surface, lang="fr"):
+    story = extract_story(Article(text=text, lang=lang))
+    return next(p for p in story.places for m in p.mentions if m.text == surface)
+
+
+def test_seats_of_power_are_their_city():
+    wh = place("La Maison Blanche a indiqué jeudi que le conseiller s'était entretenu.", "Maison Blanche")
+    assert km((wh.lat, wh.lon), (38.8977, -77.0365)) < 20
+    kr = place("Le Kremlin a démenti.", "Kremlin")
+    assert km((kr.lat, kr.lon), (55.752, 37.6175)) < 20
+
+
+def test_cue_word_picks_the_spaceport_not_a_village():
+    p = place("Kim Jong Un a retrouvé Vladimir Poutine sur le cosmodrome russe de Vostotchny.", "Vostotchny")
+    assert km((p.lat, p.lon), (51.884, 128.334)) < 100
+
+
+def test_named_country_pulls_an_ambiguous_city():
+    lb = place("Deux explosions ont frappé Tripoli, dans le nord du Liban.", "Tripoli")
+    assert lb.country == "LB"
+    ly = place("Des combats ont éclaté à Tripoli, la capitale de la Libye.", "Tripoli")
+    assert ly.country == "LY"
+
+
+def test_containment_after_a_comma():
+    p = place("The festival took place in Paris, Texas, last week.", "Paris", "en")
+    assert p.country == "US"
+
+
+def test_washington_is_the_capital_by_default():
+    p = place("Officials in Washington said the talks would resume.", "Washington", "en")
+    assert km((p.lat, p.lon), (38.8951, -77.0364)) < 30
+
+
+def test_every_place_explains_its_choice_and_keeps_alternatives():
+    story = extract_story(Article(text="Des combats ont éclaté à Tripoli, au Liban.", lang="fr"))
+    tripoli = next(p for p in story.places if p.name == "Tripoli")
+    assert tripoli.reason and 0 < tripoli.confidence <= 1
+    assert tripoli.alternatives and all(a.score <= 100 for a in tripoli.alternatives)
+    assert any(a.country == "LY" for a in tripoli.alternatives)
+
+
+def test_unknown_place_is_unresolved_but_reported():
+    story = extract_story(Article(text="Le village de Zzyzxqville a été évacué.", lang="fr"))
+    assert all(p.resolved or p.lat is None for p in story.places)
