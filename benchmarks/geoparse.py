@@ -1,0 +1,425 @@
+"""Geoparsing benchmark: resolution with gold spans on four public corpora, end to end on the devset, speed.
+
+usage: python benchmarks/geoparse.py [--data PATH] [--shared PATH] [--limit N] [--corpora A,B] [--index SQLITE]
+                                     [--no-devset] [--errors-out FILE.json] [--top 30]
+Prints one JSON line.
+
+(a) Gold spans (GeoWebNews, LGL, TR-News, GeoVirus; formats in ../shared/data/README.md). For each document a
+``Match`` is built per gold span (candidates = gazetteer entries of the folded phrase; if none, the phrase without a
+leading determiner or possessive, then simple demonym/plural suffix rules, all through the same index; cues = the
+four folded words before, as ``find_place_mentions`` records them) and ``resolve_matches`` runs once over all the
+document's matches, so the resolver sees its usual context. Per toponym the error is:
+  0 km when the chosen entry is the gold GeoNames id (``gn:<id>``; the index pins countries at their capital and
+  regions at a population-weighted centre, so the same entity must not count as an error), else the great-circle
+  distance between the chosen point and the gold point; a toponym with no candidate (or that the resolver drops)
+  counts as wrong with the maximal error 20,039 km (half the Earth's circumference).
+Metrics: acc@161 = share of errors < 161 km; mean and median error (km); AUC as in Gritta et al. (2018, "What's
+missing in geographical parsing?"), i.e. the area under the curve of sorted ln(error + 1), normalised:
+  AUC = trapz(sorted(ln(err_i + 1))) / ((n - 1) * ln(20039))     (0 = perfect, 1 = every toponym at 20,039 km);
+coverage = share of gold toponyms with at least one candidate; oracle = share with a candidate within 161 km of the
+gold point (or with the gold id) - the ceiling the ranking can reach with this gazetteer; ms_per_doc = matching and
+resolution time per document (the gazetteer is already built and opened).
+``acc161_strict`` scores coordinates only (no id shortcut), for comparison with coordinate-only evaluations.
+
+(b) End to end: runs benchmarks/devset.py (the lead's) and reports its per-language means and the seed row.
+Tuning rule (issue 5): tune on TR-News and GeoVirus only; GeoWebNews and LGL are held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import math
+import re
+import statistics
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geostory.extract.places import Match  # noqa: E402
+from geostory.gazetteer.index import ALT, DEMONYM, MAIN, Gazetteer, get_gazetteer  # noqa: E402
+from geostory.gazetteer.text import fold, strip_article  # noqa: E402
+from geostory.geocode.resolve import resolve_matches  # noqa: E402
+
+MAX_ERROR_KM = 20039.0
+ACC_KM = 161.0
+TUNING = ("TR-News", "GeoVirus")
+HELD_OUT = ("GeoWebNews", "LGL")
+
+
+@dataclass(frozen=True, slots=True)
+class Toponym:
+    """A gold toponym: exact character span in the document text and its gold point."""
+
+    start: int
+    end: int
+    phrase: str
+    lat: float
+    lon: float
+    geonameid: str | None = None
+    gold_name: str = ""
+    label: str = ""  # GeoNames feature code (LGL/TR-News), pragmatic type (GeoWebNews), Wikipedia page (GeoVirus)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    text: str
+    toponyms: tuple[Toponym, ...]
+
+
+# ---------------------------------------------------------------- loaders
+
+def _snap(text: str, start: int, end: int, phrase: str, claimed: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """The span of ``phrase`` in ``text``: as given when exact, else its nearest unclaimed whole-word occurrence."""
+    if 0 <= start and text[start:end] == phrase:
+        return start, end
+    hits = [m.start() for m in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text)]
+    hits = [h for h in hits if (h, h + len(phrase)) not in claimed] or hits
+    if not hits:
+        return None
+    h = min(hits, key=lambda x: abs(x - start))
+    return h, h + len(phrase)
+
+
+def _float(s: str | None) -> float | None:
+    try:
+        return float(s) if s is not None and s.strip() else None
+    except ValueError:
+        return None
+
+
+def _load_gaztag_corpus(path: Path, *, resnap: bool) -> list[Document]:
+    """LGL / TR-News schema: <toponym><start/><end/><phrase/><gaztag geonameid>..<lat/><lon/></gaztag>."""
+    docs = []
+    for art in ET.parse(path).getroot().iter("article"):
+        text = art.findtext("text") or ""
+        tops, claimed = [], set()
+        raw = []
+        for tp in art.iter("toponym"):
+            tag = tp.find("gaztag")
+            if tag is None:
+                continue  # no gold point: unresolvable, not scored
+            lat, lon = _float(tag.findtext("lat")), _float(tag.findtext("lon"))
+            if lat is None or lon is None:
+                continue
+            raw.append((int(tp.findtext("start")), int(tp.findtext("end")), tp.findtext("phrase") or "", lat, lon,
+                        tag.get("geonameid"), tag.findtext("name") or "", tag.findtext("fcode") or ""))
+        exact = {(s, e) for s, e, p, *_ in raw if text[s:e] == p}
+        claimed |= exact
+        for s, e, phrase, lat, lon, gid, name, fcode in raw:
+            span = _snap(text, s, e, phrase, claimed) if resnap else ((s, e) if text[s:e] == phrase else None)
+            if span is None:
+                continue
+            claimed.add(span)
+            tops.append(Toponym(span[0], span[1], phrase, lat, lon, gid or None, name, fcode))
+        docs.append(Document(art.get("docid") or str(len(docs)), text, tuple(tops)))
+    return docs
+
+
+def load_lgl(path: Path) -> list[Document]:
+    """LGL: 0-based end-exclusive offsets, all exact; toponyms without a gaztag are skipped."""
+    return _load_gaztag_corpus(path, resnap=False)
+
+
+def load_trnews(path: Path) -> list[Document]:
+    """TR-News: same schema as LGL; offsets that do not match the phrase are re-snapped by searching it."""
+    return _load_gaztag_corpus(path, resnap=True)
+
+
+def load_geovirus(path: Path) -> list[Document]:
+    """GeoVirus: 1-based offsets (start-1, end-1), Wikipedia coordinates, no GeoNames id."""
+    docs = []
+    for n, art in enumerate(ET.parse(path).getroot().iter("article")):
+        text = art.findtext("text") or ""
+        tops, claimed = [], set()
+        for loc in art.iter("location"):
+            name = loc.findtext("name") or ""
+            lat, lon = _float(loc.findtext("lat")), _float(loc.findtext("lon"))
+            if lat is None or lon is None:
+                continue
+            span = _snap(text, int(loc.findtext("start")) - 1, int(loc.findtext("end")) - 1, name, claimed)
+            if span is None:
+                continue
+            claimed.add(span)
+            tops.append(Toponym(span[0], span[1], name, lat, lon, None, name, loc.findtext("page") or ""))
+        docs.append(Document(f"{n}:{art.findtext('source') or ''}", text, tuple(sorted(tops, key=lambda t: t.start))))
+    return docs
+
+
+def load_gwn(path: Path) -> list[Document]:
+    """GeoWebNews: only toponyms with coordinates; the two rows with negative offsets are re-snapped."""
+    docs = []
+    for art in ET.parse(path).getroot().iter("article"):
+        text = art.findtext("text") or ""
+        tops, claimed = [], set()
+        for tp in art.iter("toponym"):
+            lat, lon = _float(tp.findtext("latitude")), _float(tp.findtext("longitude"))
+            if lat is None or lon is None:
+                continue
+            name = tp.findtext("extractedName") or ""
+            span = _snap(text, int(tp.findtext("start")), int(tp.findtext("end")), name, claimed)
+            if span is None:
+                continue
+            claimed.add(span)
+            tops.append(Toponym(span[0], span[1], name, lat, lon, (tp.findtext("geonamesID") or "").strip() or None,
+                                tp.findtext("normalisedName") or name, tp.findtext("type") or ""))
+        docs.append(Document(art.get("file") or str(len(docs)), text, tuple(sorted(tops, key=lambda t: t.start))))
+    return docs
+
+
+CORPORA = {
+    "GeoWebNews": ("GeoWebNews/GWN.xml", load_gwn),
+    "LGL": ("LGL/lgl.xml", load_lgl),
+    "TR-News": ("TR-News/TR-News.xml", load_trnews),
+    "GeoVirus": ("GeoVirus/GeoVirus.xml", load_geovirus),
+}
+
+
+def load_corpus(name: str, data: Path) -> list[Document]:
+    rel, loader = CORPORA[name]
+    return loader(data / rel)
+
+
+# ---------------------------------------------------------------- gold spans -> matches
+
+# general English/French suffix rules from an adjective or plural to a place name ("Kenyan" -> "Kenya")
+_SUFFIX_RULES = (
+    ("ians", "ia"), ("ian", "ia"), ("ans", "a"), ("an", "a"), ("ans", ""), ("an", ""), ("ese", ""), ("ese", "a"),
+    ("is", ""), ("i", ""), ("ers", ""), ("er", ""), ("ites", ""), ("ite", ""), ("ish", ""), ("s", ""),
+    ("iens", "ie"), ("ien", "ie"), ("aises", "e"), ("ais", "e"), ("ois", "e"), ("aine", "e"), ("ain", "e"),
+)
+_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def candidate_keys(phrase: str) -> list[tuple[str, bool]]:
+    """Keys to try for a gold phrase, in order, each with whether it is a demonym guess."""
+    key = fold(phrase)
+    keys = [(key, False)]
+    base = re.sub(r"['’]s$", "", key)
+    stripped = strip_article(base)
+    keys += [(k, False) for k in (base, stripped) if k != key]
+    if " " not in stripped:
+        for suf, rep in _SUFFIX_RULES:
+            if stripped.endswith(suf) and len(stripped) - len(suf) >= 3:
+                keys.append((stripped[: len(stripped) - len(suf)] + rep, True))
+    return list(dict.fromkeys(keys))
+
+
+def _cues(text: str, starts: list[int], words: list[str], pos: int) -> list[str]:
+    i = bisect.bisect_left(starts, pos)
+    return [fold(w) for w in words[max(0, i - 4): i]]
+
+
+def gold_matches(doc: Document, gaz: Gazetteer) -> dict[tuple[int, int], Match]:
+    """One Match per distinct gold span (entries empty when nothing is found)."""
+    spans = {(t.start, t.end): t.phrase for t in doc.toponyms}
+    variants = {span: candidate_keys(p) for span, p in spans.items()}
+    found = gaz.lookup_keys(k for vs in variants.values() for k, _ in vs)
+    wm = list(_WORD_RE.finditer(doc.text))
+    starts, words = [m.start() for m in wm], [m.group() for m in wm]
+    out = {}
+    for (s, e), vs in variants.items():
+        entries, key, guessed = [], vs[0][0], False
+        for k, dem in vs:
+            if found.get(k) and (not dem or any(x.kind != "city" or x.population >= 100_000 for x in found[k])):
+                entries, key, guessed = found[k], k, dem
+                break
+        if guessed:  # an adjective or plural names a country, a region or a large feature, not a hamlet
+            entries = [x for x in entries if x.kind != "city" or x.population >= 100_000]
+        demonym = bool(entries) and (guessed or all(x.flags & DEMONYM for x in entries))
+        out[(s, e)] = Match(s, e, doc.text[s:e], key, list(entries), None, demonym, _cues(doc.text, starts, words, s))
+    return out
+
+
+# ---------------------------------------------------------------- scoring
+
+def km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
+    p1, p2 = math.radians(a_lat), math.radians(b_lat)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b_lon - a_lon) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def auc(errors: list[float]) -> float:
+    """Gritta et al.'s normalised area under the sorted log-error curve (lower is better)."""
+    if len(errors) < 2:
+        return float(math.log(errors[0] + 1) / math.log(MAX_ERROR_KM)) if errors else 0.0
+    ys = sorted(math.log(e + 1) for e in errors)
+    area = sum((ys[i] + ys[i + 1]) / 2 for i in range(len(ys) - 1))
+    return area / ((len(ys) - 1) * math.log(MAX_ERROR_KM))
+
+
+_QUALIFIER_KINDS = {"state": "region", "province": "region", "region": "region", "county": "region",
+                    "territory": "region", "department": "region", "country": "country", "river": "water",
+                    "lake": "water", "sea": "water"}
+
+
+def wiki_title(url: str) -> tuple[str, str | None]:
+    """Folded title of a Wikipedia page URL without its qualifier, and the kind the qualifier implies.
+
+    "https://en.wikipedia.org/wiki/New_York_(state)" -> ("new york", "region"); "Pandi,_Bulacan" -> ("pandi", None).
+    """
+    from urllib.parse import unquote
+
+    title = unquote(url.rsplit("/wiki/", 1)[-1]).replace("_", " ")
+    qual = re.search(r"\(([^)]*)\)", title)
+    kind = next((k for w, k in _QUALIFIER_KINDS.items() if qual and w in qual.group(1).lower()), None)
+    return fold(re.sub(r"\s*\(.*?\)", "", title).split(",")[0]), kind
+
+
+def _title_entities(doc: Document, gaz: Gazetteer) -> dict[int, set[str]]:
+    """For gold toponyms identified by a Wikipedia page: index -> ids of the area entries named by its title."""
+    titles = {i: wiki_title(t.label) for i, t in enumerate(doc.toponyms) if "/wiki/" in t.label}
+    found = gaz.lookup_keys(k for k, _ in titles.values())
+    return {i: {e.id for e in found.get(k, ()) if e.kind != "city" and e.flags & (MAIN | ALT)
+                and (kind is None or e.kind == kind)} for i, (k, kind) in titles.items()}
+
+
+def _error(t: Toponym, entry, same_ids: set[str] = frozenset()) -> float:
+    if entry is None:
+        return MAX_ERROR_KM
+    if (t.geonameid and entry.id == f"gn:{t.geonameid}") or entry.id in same_ids:
+        return 0.0
+    return km(entry.lat, entry.lon, t.lat, t.lon)
+
+
+def evaluate_document(doc: Document, gaz: Gazetteer) -> tuple[list[dict], float]:
+    """Per-toponym records for one document, and the seconds spent matching and resolving."""
+    t0 = time.perf_counter()
+    matches = gold_matches(doc, gaz)
+    ordered = sorted((m for m in matches.values() if m.entries), key=lambda m: m.start)
+    places = resolve_matches(doc.text, ordered, gaz, lang="en")
+    chosen = {}
+    for p in places:
+        for men in p.mentions:
+            chosen[(men.start, men.end)] = p.gazetteer_id
+    secs = time.perf_counter() - t0
+    by_id = {e.id: e for m in ordered for e in m.entries}
+    titles = _title_entities(doc, gaz)
+    records = []
+    for i, t in enumerate(doc.toponyms):
+        m = matches[(t.start, t.end)]
+        entry = by_id.get(chosen.get((t.start, t.end)) or "")
+        same = titles.get(i, set())
+        err = _error(t, entry, same)
+        strict = km(entry.lat, entry.lon, t.lat, t.lon) if entry else MAX_ERROR_KM
+        cand_err = [_error(t, e, same) for e in m.entries]
+        records.append({
+            "doc": doc.id, "phrase": t.phrase, "start": t.start, "label": t.label, "key": m.key,
+            "gold": {"id": t.geonameid, "name": t.gold_name, "lat": t.lat, "lon": t.lon},
+            "chosen": None if entry is None else {
+                "id": entry.id, "name": entry.name, "kind": entry.kind, "feature": entry.feature,
+                "country": entry.country, "population": entry.population, "lat": round(entry.lat, 4),
+                "lon": round(entry.lon, 4)},
+            "n_candidates": len(m.entries), "error_km": round(err, 1), "strict_km": round(strict, 1),
+            "oracle": any(x < ACC_KM for x in cand_err), "demonym": m.demonym, "cues": m.cues,
+            "gold_id_in_candidates": any(x == 0 for x in cand_err),
+        })
+    return records, secs
+
+
+def summarise(records: list[dict], seconds: list[float]) -> dict:
+    errs = [r["error_km"] for r in records]
+    n = len(errs) or 1
+    return {
+        "docs": len(seconds), "toponyms": len(records),
+        "acc161": round(sum(e < ACC_KM for e in errs) / n, 4),
+        "acc161_strict": round(sum(r["strict_km"] < ACC_KM for r in records) / n, 4),
+        "mean_km": round(statistics.mean(errs), 1) if errs else 0.0,
+        "median_km": round(statistics.median(errs), 1) if errs else 0.0,
+        "auc": round(auc(errs), 4),
+        "coverage": round(sum(r["n_candidates"] > 0 for r in records) / n, 4),
+        "oracle161": round(sum(r["oracle"] for r in records) / n, 4),
+        "no_candidate": sum(r["n_candidates"] == 0 for r in records),
+        "wrong_with_right_candidate": sum(r["error_km"] >= ACC_KM and r["oracle"] for r in records),
+        "ms_per_doc": round(1000 * statistics.mean(seconds), 2) if seconds else 0.0,
+    }
+
+
+def top_errors(records: list[dict], top: int = 30) -> list[dict]:
+    """The most frequent wrongly resolved phrases, with the commonest chosen and gold entries."""
+    wrong = defaultdict(list)
+    for r in records:
+        if r["error_km"] >= ACC_KM:
+            wrong[fold(r["phrase"])].append(r)
+    out = []
+    for key, rs in sorted(wrong.items(), key=lambda kv: -len(kv[1]))[:top]:
+        chosen = Counter(
+            f"{c['name']} [{c['kind']}/{c['feature']}, {c['country']}, pop {c['population']}]" if (c := r["chosen"])
+            else "NO CANDIDATE" for r in rs)
+        gold = Counter(f"{r['gold']['name']} [{r['label']}] ({r['gold']['lat']:.2f},{r['gold']['lon']:.2f})"
+                       + (f" gn:{r['gold']['id']}" if r["gold"]["id"] else "") for r in rs)
+        out.append({"phrase": rs[0]["phrase"], "wrong": len(rs), "n_candidates": rs[0]["n_candidates"],
+                    "oracle": sum(r["oracle"] for r in rs), "median_km": statistics.median(r["error_km"] for r in rs),
+                    "chosen": chosen.most_common(2), "gold": gold.most_common(2)})
+    return out
+
+
+def run_devset(shared: Path) -> dict:
+    """End-to-end scores from benchmarks/devset.py: per-language means, the seed row, seconds per article."""
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "devset.py"), "--shared", str(shared)],
+                          capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:] or ["devset.py failed"]}
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    rows = data["articles"]
+    out = {"summary": data["summary"]}
+    for lang in ("fr", "en"):
+        secs = [r["seconds"] for r in rows if r["lang"] == lang and r["article"] != "seed"]
+        if secs:
+            out.setdefault("seconds_per_article", {})[lang] = round(statistics.mean(secs), 3)
+    seed = next((r for r in rows if r["article"] == "seed"), None)
+    if seed:
+        out["seed"] = {k: seed[k] for k in ("place_precision", "place_recall", "place_f1", "end_to_end_place_acc",
+                                            "seconds")}
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "geoparse-bench")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
+    ap.add_argument("--corpora", default=",".join(CORPORA))
+    ap.add_argument("--index", type=Path, default=None, help="a gazetteer SQLite index (default: the embedded one)")
+    ap.add_argument("--no-devset", action="store_true")
+    ap.add_argument("--errors-out", type=Path, default=None, help="write the top wrong toponyms per corpus (JSON)")
+    ap.add_argument("--top", type=int, default=30)
+    args = ap.parse_args(argv)
+    gaz = Gazetteer(args.index) if args.index else get_gazetteer()
+    result: dict = {
+        "gold_spans": {}, "tuned_on": list(TUNING), "held_out": list(HELD_OUT), "gazetteer": str(gaz.path),
+        "scoring": "error 0 km when the chosen entry is the gold GeoNames id, else great-circle km; a toponym "
+                   f"without candidate counts as wrong with error {MAX_ERROR_KM:.0f} km; acc161 = error < 161 km; "
+                   "AUC = trapz(sorted ln(err+1)) / ((n-1) ln 20039), lower is better",
+    }
+    errors = {}
+    for name in [c.strip() for c in args.corpora.split(",") if c.strip()]:
+        docs = load_corpus(name, args.data)
+        if args.limit:
+            docs = docs[: args.limit]
+        records, secs = [], []
+        for doc in docs:
+            recs, s = evaluate_document(doc, gaz)
+            records += recs
+            secs.append(s)
+        result["gold_spans"][name] = summarise(records, secs)
+        errors[name] = {"summary": result["gold_spans"][name], "top_wrong": top_errors(records, args.top),
+                        "wrong": [r for r in records if r["error_km"] >= ACC_KM]}
+    if not args.no_devset:
+        result["end_to_end"] = run_devset(args.shared) if args.shared.is_dir() else {"error": "../shared absent"}
+    if args.errors_out:
+        args.errors_out.write_text(json.dumps(errors, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
