@@ -44,6 +44,12 @@ def detect_lang(text: str) -> str:
     return "fr" if fr >= en else "en"
 
 
+def headline_of(text: str, limit: int = 90) -> str:
+    """A title for an article that has none: its first line, cut at a word boundary."""
+    first = text.strip().splitlines()[0].strip()
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def _date(value: str) -> str:
     try:
         return dt.date.fromisoformat(value).isoformat()
@@ -85,7 +91,7 @@ def run(argv: list[str] | None = None) -> int:
 
     text = read_article_text(args.path)
     lang = detect_lang(text) if args.lang == "auto" else args.lang
-    article = Article(text=text, lang=lang, published=args.published, title=args.title,
+    article = Article(text=text, lang=lang, published=args.published, title=args.title or headline_of(text),
                       source=args.source or Path(args.path).name)
     story = extract_story(article)
     if args.format == "geojson":
