@@ -18,6 +18,7 @@ from folium.plugins import Fullscreen
 
 from geostory.maps import assets
 from geostory.maps.layers import (
+    FitView,
     IconImagePath,
     Legend,
     MapStyle,
@@ -68,6 +69,8 @@ def build_base_map(
         control_scale=True,
         world_copy_jump=False,
     )
+    # With tiles=None folium gives Leaflet no maxZoom, and leaflet.markercluster refuses such a map.
+    m.options.update(maxZoom=MAX_ZOOM, minZoom=1)
     assets.localise(m, ["leaflet", "jquery"], ["leaflet_css"], static_base)
     IconImagePath(assets.icon_image_path(static_base)).add_to(m)
     MapStyle().add_to(m)
@@ -95,7 +98,7 @@ def build_base_map(
     fullscreen.add_to(m)
     bounds = story_bounds(story)
     if bounds:
-        m.fit_bounds(bounds, padding=(24, 24), max_zoom=8)
+        FitView(bounds).add_to(m)
     return m
 
 

@@ -109,6 +109,22 @@ class Legend(MacroElement):
         self.position = position
 
 
+class FitView(MacroElement):
+    """Fits the map to bounds at once (no animation: an animated fit would swallow a later ``setView``)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
+            {padding: {{ this.padding|tojson }}, maxZoom: {{ this.max_zoom|tojson }}, animate: false});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, bounds: list[list[float]], padding: tuple[int, int] = (24, 24), max_zoom: int = 8):
+        super().__init__()
+        self._name = "FitView"
+        self.bounds, self.padding, self.max_zoom = bounds, list(padding), max_zoom
+
+
 class PreferOnline(MacroElement):
     """Switches from the offline basemap to an online tile layer once one tile of it loads.
 
@@ -308,6 +324,7 @@ def kinds_in(story: Story) -> list[str]:
 
 __all__ = [
     "ArrowHead",
+    "FitView",
     "IconImagePath",
     "Legend",
     "MapStyle",

@@ -1,0 +1,162 @@
+"""Escaped HTML for the side panels and the article text (pure: no Streamlit, tested on its own).
+
+Every string that comes from an article or a geocoder goes through :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import quote as urlquote
+
+from geostory.maps.style import KIND_STYLES, context_html, format_date, kind_style
+from geostory.model import Event, Place, Quote, Story
+
+STATUS_COLOURS = {"happened": "#15803d", "planned": "#b45309", "reported": "#6b7280"}
+
+PANEL_CSS = """
+<style>
+.gs-item { border-left: 3px solid #d1d5db; padding: 2px 0 2px 10px; margin: 0 0 10px 0; }
+.gs-item-head { font-size: .85rem; color: #374151; }
+.gs-status { display: inline-block; padding: 0 6px; border-radius: 8px; color: #fff; font-size: .75rem; }
+.gs-actors { font-size: .8rem; color: #4b5563; }
+.gs-quote { font-style: italic; }
+.gs-speaker { font-weight: 600; font-style: normal; }
+.gs-ctx mark, .gs-article mark { padding: 0 2px; border-radius: 3px; color: inherit; }
+.gs-article { white-space: pre-wrap; line-height: 1.65; font-size: .95rem; }
+.gs-article .gs-q { text-decoration: underline dotted #6b7280; }
+.gs-article mark.gs-sel { outline: 2px solid #111827; font-weight: 600; }
+.gs-chip { display: inline-block; padding: 0 6px; margin-right: 6px; border-radius: 3px; font-size: .8rem; }
+</style>
+"""
+
+
+def tint(colour: str, alpha: float = 0.22) -> str:
+    """A translucent ``rgba()`` of a ``#rrggbb`` colour, for highlights."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def actor_names(story: Story, actors: tuple[str, ...]) -> list[str]:
+    """Actor ids resolved to people's names (unknown ids are shown as they are)."""
+    people = {p.id: p.name for p in story.people}
+    return [people.get(a, a) for a in actors]
+
+
+def place_events(story: Story, place_id: str) -> list[Event]:
+    """Events at a place, by date (undated last)."""
+    return story.events_at(place_id)
+
+
+def place_quotes(story: Story, place_id: str) -> list[Quote]:
+    """Quotes linked to a place, directly or through one of its events, in article order."""
+    event_ids = {e.id for e in story.events_at(place_id)}
+    quote_ids = {q for e in story.events if e.id in event_ids for q in e.quotes}
+    quotes = [q for q in story.quotes if place_id in q.places or q.event in event_ids or q.id in quote_ids]
+    return sorted(quotes, key=lambda q: q.start)
+
+
+def quote_anchor(quote: Quote) -> str:
+    """The HTML id of a quote inside the article panel."""
+    return "gs-q-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in quote.id)
+
+
+def event_html(story: Story, event: Event) -> str:
+    """One event: date, status, summary and actors."""
+    status = event.status or "happened"
+    colour = STATUS_COLOURS.get(status, "#6b7280")
+    date = format_date(event.date, event.date_precision)
+    actors = actor_names(story, event.actors)
+    parts = [
+        f'<div class="gs-item gs-event" style="border-color:{colour}">',
+        f'<div class="gs-item-head"><b>{html.escape(date)}</b> '
+        f'<span class="gs-status" style="background:{colour}">{html.escape(status)}</span></div>',
+        f"<div>{html.escape(event.summary)}</div>",
+    ]
+    if actors:
+        parts.append(f'<div class="gs-actors">Actors: {html.escape(", ".join(actors))}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def quote_html(story: Story, quote: Quote) -> str:
+    """One quote: speaker, the words, a link to its sentence in the article panel (and in the source)."""
+    speaker = quote.speaker or quote.speaker_mention or "unknown speaker"
+    if quote.speaker_id:
+        speaker = next((p.name for p in story.people if p.id == quote.speaker_id), speaker)
+    words = quote.text.strip().strip("«»\"“”").strip()
+    links = [f'<a href="#{quote_anchor(quote)}">in the article ↓</a>']
+    source = story.article.source or ""
+    if source.startswith(("http://", "https://")):
+        fragment = urlquote(words[:80], safe="")
+        links.append(
+            f'<a href="{html.escape(source, quote=True)}#:~:text={fragment}" target="_blank" rel="noopener">at the source ↗</a>'
+        )
+    return (
+        f'<div class="gs-item gs-quote-item"><div class="gs-quote">'
+        f'<span class="gs-speaker">{html.escape(speaker)}</span>: « {html.escape(words)} »</div>'
+        f'<div class="gs-item-head">{" · ".join(links)}</div></div>'
+    )
+
+
+def mentions_html(story: Story, place: Place) -> str:
+    """A place's mentions, each in its context, in article order."""
+    colour = tint(kind_style(place.kind).colour, 0.35)
+    rows = []
+    for mention in sorted(place.mentions, key=lambda m: m.start):
+        ctx = context_html(story.article.text, mention, 70).replace("<mark>", f'<mark style="background:{colour}">')
+        rows.append(f'<div class="gs-item gs-ctx">{ctx}</div>')
+    return "".join(rows)
+
+
+def legend_chips(kinds: list[str]) -> str:
+    """Coloured chips naming the kinds highlighted in the article."""
+    chips = [
+        f'<span class="gs-chip" style="background:{tint(KIND_STYLES[k].colour, 0.3)}">{html.escape(KIND_STYLES[k].label)}</span>'
+        for k in kinds
+        if k in KIND_STYLES
+    ]
+    return "".join(chips)
+
+
+def article_html(story: Story, selected: str | None = None) -> str:
+    """The article text with place mentions highlighted in their kind's colour and quotes anchored.
+
+    Overlapping mentions keep the earliest (then longest); the selected place's mentions are outlined.
+    """
+    text = story.article.text
+    marks: list[tuple[int, int, Place]] = []
+    for place in story.places:
+        for m in place.mentions:
+            if 0 <= m.start < m.end <= len(text):
+                marks.append((m.start, m.end, place))
+    marks.sort(key=lambda r: (r[0], -(r[1] - r[0])))
+    kept: list[tuple[int, int, Place]] = []
+    for start, end, place in marks:
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, place))
+    quotes = sorted((q for q in story.quotes if 0 <= q.start < q.end <= len(text)), key=lambda q: q.start)
+    cuts = sorted({0, len(text), *(p for s, e, _ in kept for p in (s, e)), *(p for q in quotes for p in (q.start, q.end))})
+    out = ['<div class="gs-article">']
+    open_quote = None
+    for a, b in zip(cuts, cuts[1:]):
+        quote = next((q for q in quotes if q.start <= a < q.end), None)
+        if quote is not open_quote:
+            if open_quote is not None:
+                out.append("</span>")
+            if quote is not None:
+                out.append(f'<span class="gs-q" id="{quote_anchor(quote)}">')
+            open_quote = quote
+        chunk = html.escape(text[a:b])
+        mark = next((r for r in kept if r[0] <= a < r[1]), None)
+        if mark is None:
+            out.append(chunk)
+            continue
+        place = mark[2]
+        colour = tint(kind_style(place.kind).colour, 0.3)
+        cls = ' class="gs-sel"' if place.id == selected else ""
+        title = html.escape(f"{place.name} ({place.kind})", quote=True)
+        out.append(f'<mark{cls} style="background:{colour}" title="{title}">{chunk}</mark>')
+    if open_quote is not None:
+        out.append("</span>")
+    out.append("</div>")
+    return "".join(out)

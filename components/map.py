@@ -1,0 +1,53 @@
+"""The story map in Streamlit: a fixed base map, markers as ``feature_group_to_add``, clicks -> selection."""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from components import state
+from geostory.maps import build_base_map, build_place_layer
+from geostory.maps.assets import load_basemap
+from geostory.model import Story
+
+# Only clicks on objects rerun the app: panning and zooming change other keys and stay in the browser.
+RETURNED_OBJECTS = ["last_object_clicked_tooltip", "last_object_clicked_count"]
+
+
+def render_map(
+    story: Story,
+    *,
+    selected: str | None,
+    visible: set[str] | None,
+    key: str = state.MAP_KEY,
+    height: int = 540,
+) -> str | None:
+    """Draw the map of ``story``; returns the selected place id after any click was applied.
+
+    The base map is rebuilt identically on each run (so the iframe stays mounted); markers and the
+    selection travel in ``feature_group_to_add``; the view moves only when the selection came from
+    the place list or the URL.
+    """
+    basemap = load_basemap()
+    if basemap is None:
+        st.warning(
+            "The offline basemap (data/basemap/countries.geojson) is missing: without internet the map "
+            "has no background. Regenerate it with `python data/basemap/make.py`."
+        )
+    base = build_base_map(story, basemap=basemap)
+    places = build_place_layer(story, selected=selected, visible=visible)
+    view = state.view()
+    st_folium(
+        base,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=RETURNED_OBJECTS,
+        feature_group_to_add=places,
+        layer_control=folium.LayerControl(collapsed=True),
+        center=view[0] if view else None,
+        zoom=view[1] if view else None,
+        on_change=lambda: state.sync_map_click(story),
+    )
+    return state.selected_place(story)

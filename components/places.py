@@ -1,0 +1,109 @@
+"""The place search box and the selected place's panel: events, quotes, mentions."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from components import state
+from components.html import PANEL_CSS, event_html, mentions_html, place_events, place_quotes, quote_html
+from geostory.maps.style import kind_style
+from geostory.model import Place, Story
+
+PANEL_KEY = "place_panel"
+
+
+def _option_label(story: Story, place_id: str) -> str:
+    place = story.place(place_id)
+    if place is None:
+        return place_id
+    where = f", {place.country}" if place.country else ""
+    unmapped = "" if place.resolved else " — not on the map"
+    return f"{place.name} ({place.kind}{where}){unmapped}"
+
+
+def render_place_picker(story: Story, *, key: str = state.PICKER_KEY) -> str | None:
+    """A searchable list of the story's places; picking one selects it and recentres the map."""
+    ids = [p.id for p in sorted(story.places, key=lambda p: p.name.casefold())]
+    if st.session_state.get(key) not in ids:
+        st.session_state[key] = None
+    return st.selectbox(
+        "Find a place",
+        ids,
+        index=None,
+        key=key,
+        format_func=lambda pid: _option_label(story, pid),
+        placeholder=f"Search {len(ids)} places…",
+        on_change=state.on_pick,
+        args=(story,),
+    )
+
+
+def render_place_panel(story: Story, place_id: str | None, *, key: str = PANEL_KEY) -> None:
+    """What happened at the selected place and who said what there; an overview when none is selected."""
+    with st.container(key=key):
+        st.markdown(PANEL_CSS, unsafe_allow_html=True)
+        place = story.place(place_id) if place_id else None
+        if place is None:
+            _render_overview(story)
+            return
+        _render_place(story, place)
+
+
+def _render_place(story: Story, place: Place) -> None:
+    style = kind_style(place.kind)
+    st.subheader(place.name, anchor=False)
+    facts = [f'<span style="color:{style.colour}; font-weight:600">{html.escape(style.label)}</span>']
+    if place.country:
+        facts.append(html.escape(place.country))
+    if place.resolved:
+        facts.append(f"{place.lat:.3f}, {place.lon:.3f}")
+    else:
+        facts.append("not on the map (no coordinates)")
+    if place.provider:
+        facts.append(html.escape(f"via {place.provider}" + (f" ({place.confidence:.0%})" if place.confidence else "")))
+    st.markdown('<div class="gs-item-head">' + " · ".join(facts) + "</div>", unsafe_allow_html=True)
+    if place.note:
+        st.caption(place.note)
+
+    events = place_events(story, place.id)
+    st.markdown(f"**Events** ({len(events)})")
+    if events:
+        st.markdown("".join(event_html(story, e) for e in events), unsafe_allow_html=True)
+    else:
+        st.caption("No event of the story is linked to this place.")
+
+    quotes = place_quotes(story, place.id)
+    st.markdown(f"**Quotes** ({len(quotes)})")
+    if quotes:
+        st.markdown("".join(quote_html(story, q) for q in quotes), unsafe_allow_html=True)
+    else:
+        st.caption("No quote is linked to this place.")
+
+    st.markdown(f"**Mentions in the article** ({len(place.mentions)})")
+    if place.mentions:
+        st.markdown(mentions_html(story, place), unsafe_allow_html=True)
+    st.button(
+        "Clear selection",
+        key=f"{PANEL_KEY}_clear",
+        on_click=state.select_place,
+        args=(story, None),
+        kwargs={"recentre": True},
+    )
+
+
+def _render_overview(story: Story) -> None:
+    st.subheader("Places of the story", anchor=False)
+    st.caption("Click a marker on the map or search a place to see its events, quotes and mentions.")
+    rows = sorted(story.places, key=lambda p: (-len(p.mentions), p.name.casefold()))
+    lines = []
+    for p in rows:
+        style = kind_style(p.kind)
+        extra = "" if p.resolved else " · <i>not on the map</i>"
+        lines.append(
+            f'<div class="gs-item" style="border-color:{style.colour}"><b>{html.escape(p.name)}</b> '
+            f'<span class="gs-actors">{html.escape(style.label.lower())} · {len(p.mentions)} mention(s) · '
+            f"{len(story.events_at(p.id))} event(s){extra}</span></div>"
+        )
+    st.markdown("".join(lines), unsafe_allow_html=True)

@@ -1,0 +1,183 @@
+"""Run the dashboard for real and drive it in headless Chromium (shared by tests/test_browser.py and
+benchmarks/dashboard.py).
+
+Chromium comes from Debian (``apt-get install chromium``); Playwright only drives it. Every request that
+does not go to the local app is aborted, so whatever works here works with no internet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("GEOSTORY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+PANEL = ".st-key-place_panel"
+LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    """``streamlit run dashboard.py`` on a free local port, stopped on exit."""
+
+    def __init__(self, env: dict[str, str] | None = None, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, **(env or {})}
+        self.proc: subprocess.Popen | None = None
+        self.log_path = REPO_ROOT / "artifacts" / f"streamlit-{self.port}.log"
+
+    def start(self) -> "AppServer":
+        self.log_path.parent.mkdir(exist_ok=True)
+        log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                "--server.headless", "true",
+                "--server.port", str(self.port),
+                "--server.address", "127.0.0.1",
+                "--server.fileWatcherType", "none",
+                "--browser.gatherUsageStats", "false",
+            ],
+            cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        log.close()
+        return self
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}; see {self.log_path}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            time.sleep(0.05)
+        raise TimeoutError(f"streamlit not healthy after {timeout} s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self) -> "AppServer":
+        self.start()
+        try:
+            self.wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def offline_browser() -> Iterator:
+    """A Playwright Chromium browser (Debian's binary)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def offline_page(browser, *, width: int = 1400, height: int = 1500):
+    """A page whose non-local requests are all aborted; ``page.blocked`` lists them."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(LOCAL_PREFIXES):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.blocked = blocked
+    failed: list[str] = []
+    page.on("requestfailed", lambda req: failed.append(req.url))
+    page.failed = failed
+    return page
+
+
+def map_frame(page):
+    """The map's iframe (a FrameLocator)."""
+    return page.frame_locator(MAP_FRAME)
+
+
+def marker_selector(place_id: str) -> str:
+    return f'.gs-marker[data-place="{place_id}"]'
+
+
+def content_frame(page):
+    """The map's iframe as a Frame (to evaluate script in it)."""
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
+_NEAREST_CLUSTER = """([lat, lon]) => {
+    const p = window.map.latLngToContainerPoint([lat, lon]);
+    const origin = window.map.getContainer().getBoundingClientRect();
+    let best = -1, bestD = Infinity;
+    document.querySelectorAll(".marker-cluster").forEach((el, i) => {
+        const r = el.getBoundingClientRect();
+        const d = Math.hypot(r.x + r.width / 2 - origin.x - p.x, r.y + r.height / 2 - origin.y - p.y);
+        if (d < bestD) { best = i; bestD = d; }
+    });
+    return best;
+}"""
+
+
+def reveal_marker(page, place_id: str, lat: float, lon: float, *, tries: int = 6) -> None:
+    """Make a place's marker visible as a user would: click the cluster that holds it until it opens.
+
+    Only the choice of which cluster to click uses the map's projection; the click itself is a real one.
+    """
+    frame = map_frame(page)
+    marker = frame.locator(marker_selector(place_id))
+    for _ in range(tries):
+        if marker.count() and marker.first.is_visible():
+            return
+        index = content_frame(page).evaluate(_NEAREST_CLUSTER, [lat, lon])
+        if index < 0:
+            break
+        frame.locator(".marker-cluster").nth(index).click()
+        page.wait_for_timeout(600)  # cluster zoom / spiderfy animation
+    marker.first.wait_for(state="visible", timeout=5000)
+
+
+def panel_text(page) -> str:
+    """The text of the selected place's side panel."""
+    return page.locator(PANEL).inner_text()
