@@ -116,7 +116,7 @@ TITLES = frozenset("""M. MM. Mme Mmes Mlle Me Dr Dr. Pr Pr. Mgr Mr Mr. Mrs Mrs. 
 Sen. Rep. Gen. Col. Capt. Sgt. Gov. Rev. Sheikh Cheikh""".split())
 
 ROLE_NOUNS_FR = frozenset("""
-président présidente vice-président premier ministre ministre porte-parole préfet préfète sous-préfet maire
+président présidente vice-président ministre porte-parole préfet préfète sous-préfet maire
 député députée sénateur sénatrice ambassadeur ambassadrice secrétaire directeur directrice pdg patron patronne
 chef cheffe dirigeant dirigeante leader conseiller conseillère chercheur chercheuse journaliste correspondant
 correspondante général commandant colonel juge procureur procureure avocat avocate gouverneur gouverneure roi
@@ -131,7 +131,7 @@ chargé chargée délégué déléguée représentant représentante maire-adjoi
 """.split())
 
 ROLE_NOUNS_EN = frozenset("""
-president vice-president prime minister minister spokesman spokeswoman spokesperson secretary director chief
+president vice-president minister spokesman spokeswoman spokesperson secretary director chief
 head leader adviser advisor chairman chairwoman chair ceo founder ambassador governor mayor senator
 representative lawmaker general commander official officer resident witness researcher professor doctor
 expert analyst king queen prince princess pope chancellor judge prosecutor lawyer attorney curator coach

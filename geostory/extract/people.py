@@ -9,6 +9,7 @@ the person they name by apposition, or resolved by compatibility of role and cou
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -44,6 +45,15 @@ class Mention:
     key: str | None = None  # person cluster id once resolved
 
 
+@functools.lru_cache(maxsize=4)
+def _folded(lang: str) -> tuple[frozenset, frozenset]:
+    return (frozenset(fold(r) for r in ROLE_NOUNS.get(lang, ROLE_NOUNS["en"])),
+            frozenset(fold(o) for o in ORG_NOUNS.get(lang, ORG_NOUNS["en"])))
+
+
+_DOCS = frozenset(fold(d) for d in DOCUMENT_NOUNS)
+
+
 def _cap(t) -> bool:
     w = t.text
     return w[:1].isupper() and (any(c.islower() for c in w) or (len(w) == 2 and w[1] == ".") or w in _SUFFIX)
@@ -57,19 +67,18 @@ def find_mentions(a) -> list[Mention]:
     """Every entity mention outside quotations, sorted, without overlaps."""
     toks = [t for t in a.toks if not a.quoted(t.start)]
     placed = a.place_mentions
-    roles, orgs = ROLE_NOUNS.get(a.lang, ROLE_NOUNS["en"]), ORG_NOUNS.get(a.lang, ORG_NOUNS["en"])
+    roles, orgs = _folded(a.lang)
 
     def in_place(s, e):
         return next((pid for ps, pe, pid in placed if ps < e and s < pe), None)
 
     out: list[Mention] = []
-    names = _names(a, toks, in_place, roles)
+    names = _names(a, toks, in_place, ROLE_NOUNS.get(a.lang, ROLE_NOUNS["en"]))
     out.extend(names)
     # role, institution and document phrases
     for k, t in enumerate(toks):
         low = fold(t.text)
-        kind = "role" if low in {fold(r) for r in roles} else "org" if low in orgs else \
-            "doc" if low in {fold(d) for d in DOCUMENT_NOUNS} else None
+        kind = "role" if low in roles else "org" if low in orgs else "doc" if low in _DOCS else None
         if kind is None or (kind == "org" and t.pos in ("VERB", "ADJ")):
             continue
         s_k, e_k = _extend(a, toks, k, in_place)
@@ -81,7 +90,7 @@ def find_mentions(a) -> list[Mention]:
         out.append(m)
     # NER organisations and acronyms
     for s, e, label in a.ents:
-        if label == "ORG" and not a.quoted(s) and not in_place(s, e):
+        if label == "ORG" and not a.quoted(s) and not in_place(s, e) and fold(a.text[s:e]) not in NOT_NAME_WORDS:
             out.append(Mention(s, e, a.text[s:e], "org", role=fold(a.text[s:e])))
     for t in toks:
         if _is_acronym(t.text) and not in_place(t.start, t.end) and fold(t.text) not in NOT_NAME_WORDS:
@@ -99,6 +108,9 @@ def find_mentions(a) -> list[Mention]:
             continue
         out.append(Mention(m.start(), m.end(), m.group(0), "pronoun", role=m.group(2).lower(),
                            plural=prons[m.group(2).lower()] == "p"))
+    names_tokens = {w for m in out if m.kind == "person" for w in m.name.split()}
+    out = [m for m in out if not (m.kind == "person" and "-" in m.name and " " not in m.name
+                                  and all(p in names_tokens - {m.name} for p in m.name.split("-")))]
     return _merge(a, out)
 
 
@@ -123,7 +135,7 @@ def _names(a, toks, in_place, roles) -> list[Mention]:
         cands.append((toks[k].start, toks[j].end))
         k = j + 1
     out, seen = [], set()
-    role_set = {fold(r) for r in roles}
+    role_set = _folded(a.lang)[0]
     for s, e in sorted(cands, key=lambda x: (x[0], -x[1])):
         words = a.text[s:e].split()
         title = ""
@@ -185,7 +197,8 @@ def _extend(a, toks, k, in_place) -> tuple[int, int]:
         nx = toks[e + 1]
         if nx.start - toks[e].end > 1 or "\n" in a.text[toks[e].end:nx.start]:
             break
-        if nx.low in _DE or (nx.low in ("in", "à", "at") and toks[s].low in _INDEF):
+        if nx.low in _DE or (nx.low in ("in", "à", "at", "au") and (toks[s].low in _INDEF or (
+                e + 3 < len(toks) and any(x.text[:1].isupper() for x in toks[e + 2:e + 4])))):
             j = e + 2
             while j < len(toks) and toks[j].low in _DETS | {"la", "l'", "l’"}:
                 j += 1

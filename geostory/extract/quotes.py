@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from geostory.extract.lexicon import DOCUMENT_NOUNS, fold, is_reporting
 
+_ARTICLES = ({"l'", "l’", "le", "la", "un", "une", "les", "des"}, {"the", "a", "an"})
 PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›", '"': '"'}
 _TOKEN_RE = re.compile(r"\w+(?:[-’'.]\w+)*[’']?|[^\w\s]", re.UNICODE)
 _SOURCE_RE = re.compile(r"\b(?:selon|d['’]après|according to|pour reprendre les (?:termes|mots|propos) d[eu]s?|"
@@ -95,7 +96,7 @@ class Analysis:
         if tok.pos in ("NOUN", "PROPN", "ADJ", "DET", "ADP") and tok.pos:
             return None
         k = tok.i
-        if k > 0 and self.toks[k - 1].low in {"l'", "l’", "le", "la", "un", "une", "the", "a", "an", "les", "des"}:
+        if k > 0 and self.toks[k - 1].low in _ARTICLES[self.lang == "en"]:
             return None
         return is_reporting(tok.text, tok.lemma, self.lang)
 
@@ -228,7 +229,7 @@ def keep_quote(a: Analysis, q: QSpan) -> bool:
 
 
 def attribute(a: Analysis, q: QSpan, mentions, prev_speaker):
-    """(speaker mention, reporting verb) for quote ``q``; ``mentions`` are people.Mention objects, sorted."""
+    """(speaker mention, reporting lemma, verb token) for ``q``; ``mentions`` are people.Mention objects, sorted."""
     s, e = a.sent_of(q.open)
     outside = [t for t in a.toks_in(s, e) if not a.quoted(t.start) and t.text not in PAIRS and t.text not in "»”›"]
     before = [t for t in outside if t.end <= q.open]
@@ -239,7 +240,7 @@ def attribute(a: Analysis, q: QSpan, mentions, prev_speaker):
         if lem:
             spk = subject_of(a, t, mentions, before)
             if spk is not None:
-                return spk, lem
+                return spk, lem, t
             break
     # 2. "selon X", "d'après X", "according to X", "pour reprendre les termes de X"
     for m in _SOURCE_RE.finditer(a.masked, s, q.open):
@@ -247,29 +248,29 @@ def attribute(a: Analysis, q: QSpan, mentions, prev_speaker):
             continue
         spk = next((x for x in mentions if m.end() <= x.start <= m.end() + 3), None)
         if spk is not None:
-            return spk, None
+            return spk, None, None
     # 3. a reporting clause right after the quote (", a indiqué X", "X said", "he added"), then anywhere after
     for k, t in enumerate(after):
         lem = a.reporting(t)
         if not lem:
             continue
-        between = [x for x in mentions if q.close <= x.start and x.end <= t.start and not _after_prep(a, x)]
-        if between and (k <= 12):
-            return between[0], lem
+        between = [x for x in mentions if q.close <= x.start and x.end <= t.start]
+        if between and not a.masked[q.close:between[0].start].strip(" ,;—–-\u00a0") and t.start - between[0].end <= 60:
+            return between[0], lem, t
         inv = _inverted_subject(a, t, mentions, e)
         if inv is not None:
-            return inv, lem
-    return prev_speaker, None
+            return inv, lem, t
+    return prev_speaker, None, None
 
 
-_PREPS = {"à", "a", "au", "aux", "de", "du", "des", "d'", "d’", "par", "pour", "sur", "avec", "dans", "en", "contre",
+_PREPS = {"à", "au", "aux", "de", "du", "des", "d'", "d’", "par", "pour", "sur", "avec", "dans", "en", "contre",
           "to", "at", "by", "for", "of", "in", "on", "with", "from", "about", "after", "après", "avant", "chez"}
 
 
 def _after_prep(a: Analysis, m) -> bool:
     k = a.tok_at(m.start)
     j = k - 1
-    while j >= 0 and a.toks[j].low in {"le", "la", "les", "l'", "l’", "un", "une", "the", "a", "an"}:
+    while j >= 0 and a.toks[j].low in _ARTICLES[a.lang == "en"]:
         j -= 1
     return j >= 0 and a.toks[j].low in _PREPS and a.toks[j].end >= m.start - 3 - (k - j) * 4
 

@@ -1,0 +1,197 @@
+"""Events: one per news-carrying predicate (who did what, where, when), with a resolved date and a status.
+
+With a dependency parse a clause is a predicate (root, conjunct, complement, adverbial or relative clause
+verb) with the tokens it governs; without one, a sentence split at clause punctuation and conjunctions.
+Dates: a date expression in the clause; else reported speech takes the date of its reporting clause, a
+present-tense clause the publication day, a planned one none, and any other the date the narrative is on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from geostory.extract.dates import find_dates, resolve
+from geostory.extract.lexicon import FUTURE_WORDS_EN, FUTURE_WORDS_FR, PLANNED_LEMMAS, fold
+
+_PRED_DEPS = {"ROOT", "conj", "parataxis", "ccomp", "advcl", "acl:relcl", "relcl"}
+_SPLIT_RE = re.compile(r";|\s[—–]\s|,\s+(?:but|mais|while|tandis que|alors que|where|où|when|and|et)\s|\(|\)")
+_EDGE = " ,;:.«»“”\"()—–-\n\t"
+_LEAD_WORDS = {"et", "mais", "and", "but", "while", "où", "where", "when", "qui", "que", "qu'", "qu’"}
+
+
+@dataclass
+class Clause:
+    """A candidate event (internal)."""
+
+    start: int
+    end: int
+    sent: tuple
+    pred: object = None  # Tok or None
+    toks: list = field(default_factory=list)
+    parent: "Clause | None" = None
+    quoted: bool = False
+    reported: bool = False
+    planned: bool = False
+    present: bool = False
+    date: object = None  # DateValue
+    explicit: bool = False
+    places: list = field(default_factory=list)
+    actors: list = field(default_factory=list)
+    quotes: list = field(default_factory=list)
+    reporting: bool = False
+
+
+def find_clauses(a) -> list[Clause]:
+    """Clauses in text order (see module doc)."""
+    return _parsed_clauses(a) if a.has_parse else _split_clauses(a)
+
+
+def _parsed_clauses(a) -> list[Clause]:
+    toks = a.toks
+    preds = {t.i for t in toks if (t.dep in _PRED_DEPS and t.pos in ("VERB", "AUX")) or t.dep == "ROOT"}
+    owner = {}
+    for t in toks:
+        k, seen = t.i, 0
+        while k not in preds and toks[k].head != k and seen < 60:
+            k, seen = toks[k].head, seen + 1
+        owner[t.i] = k
+    groups: dict[int, list] = {}
+    for t in toks:
+        groups.setdefault(owner[t.i], []).append(t)
+    out = {}
+    for p, ts in groups.items():
+        ts = [t for t in ts if t.text.strip(_EDGE)]
+        if not ts:
+            continue
+        s, e = _trim(a.text, min(t.start for t in ts), max(t.end for t in ts))
+        if e <= s:
+            continue
+        c = Clause(s, e, a.sent_of(toks[p].start), toks[p], ts)
+        c.quoted = a.quoted(toks[p].start)
+        out[p] = c
+    for p, c in out.items():
+        h = toks[p].head
+        while h != toks[h].head and h not in out:
+            h = toks[h].head
+        c.parent = out.get(h) if h != p else None
+    return sorted(out.values(), key=lambda c: c.start)
+
+
+def _split_clauses(a) -> list[Clause]:
+    out = []
+    for s, e in a.sents:
+        cuts = [s] + [m.start() for m in _SPLIT_RE.finditer(a.masked, s, e)] + [e]
+        for x, y in zip(cuts, cuts[1:]):
+            cs, ce = _trim(a.text, x, y)
+            if ce - cs < 3:
+                continue
+            c = Clause(cs, ce, (s, e), None, a.toks_in(cs, ce))
+            out.append(c)
+    for q in a.spans:  # quotations: one clause per sentence inside
+        for s, e in _inner_sentences(a.text, q.start, q.end):
+            cs, ce = _trim(a.text, s, e)
+            if ce > cs:
+                c = Clause(cs, ce, a.sent_of(q.open), None, a.toks_in(cs, ce), quoted=True)
+                out.append(c)
+    return sorted(out, key=lambda c: c.start)
+
+
+def _inner_sentences(text, s, e):
+    start = s
+    for m in re.finditer(r"[.!?…]+\s+", text[s:e]):
+        yield start, s + m.end()
+        start = s + m.end()
+    yield start, e
+
+
+def _trim(text, s, e):
+    while s < e and (text[s] in _EDGE):
+        s += 1
+    while e > s and text[e - 1] in _EDGE:
+        e -= 1
+    w = text[s:e].split(" ", 1)
+    if len(w) == 2 and w[0].lower() in _LEAD_WORDS:
+        s += len(w[0]) + 1
+    return s, e
+
+
+def _is_planned(a, c: Clause) -> bool:
+    words = {fold(t.text) for t in c.toks}
+    if a.lang == "fr":
+        if words & FUTURE_WORDS_FR:
+            return True
+        for t in c.toks:
+            if "Fut" in t.tense and t.pos in ("VERB", "AUX"):
+                return True
+            if t.lemma in PLANNED_LEMMAS and any(x.head == t.i and x.verbform == "Inf" for x in c.toks + a.toks[t.i:t.i + 4]):
+                return t.lemma != "aller" or t.tense in ("Pres", "Imp")
+        return bool(re.search(r"\b(?:doi[tv]|devai(?:en)?t|devr\w+|prévoi\w*|est prévu\w*|va|vont)\s+(?:\w+\s+)?\w+(?:er|ir|re)\b",
+                              a.text[c.start:c.end], re.I))
+    return bool(words & FUTURE_WORDS_EN or re.search(r"\b(?:is|are|was|were)\s+to\s+\w+", a.text[c.start:c.end]))
+
+
+def _is_present(a, c: Clause) -> bool:
+    p = c.pred
+    if p is not None and p.pos:
+        aux = [t for t in c.toks if t.head == p.i and t.dep.startswith("aux")]
+        if aux:
+            return False
+        return p.tense == "Pres" and p.verbform == "Fin"
+    txt = a.text[c.start:c.end]
+    return bool(re.search(r"\b(?:is|are|am|est|sont)\b(?!\s+\w+(?:ed|é|ée|és|ées)\b)", txt))
+
+
+def extract_events(a, clauses: list[Clause], reporting_clause_of: dict, published: str | None):
+    """Fill date, status, places of clauses (in place); returns the clauses that are events."""
+    exprs = [x for x in find_dates(a.text, a.lang)]
+    anchor = None
+    sent_dates: dict = {}
+    for c in clauses:
+        c.planned = _is_planned(a, c)
+        c.present = _is_present(a, c)
+        c.reported = c.quoted or (c.parent is not None and c.parent.reporting and c.pred is not None
+                                  and c.pred.dep == "ccomp")
+        own = [x for x in exprs if x.start >= c.start and x.end <= c.end and _owned(a, c, x)]
+        for x in own:
+            dv = resolve(x, published, anchor, future=c.planned)
+            if dv is not None:
+                c.date, c.explicit = dv, True
+                break
+        if c.explicit and c.date.precision == "day" and not c.planned and not c.quoted:
+            if c.sent not in sent_dates:
+                sent_dates[c.sent] = c.date
+            anchor = c.date.value
+        elif c.sent not in sent_dates and not c.quoted and anchor is not None:
+            pass
+        sent_dates.setdefault(("anchor", c.sent), anchor)
+    for c in clauses:
+        if c.explicit:
+            continue
+        if c.planned:
+            continue
+        src = reporting_clause_of.get(id(c)) or (c.parent if c.reported else None)
+        if src is not None and src.date is not None and not src.planned:
+            c.date = src.date
+        elif c.present and not c.quoted:
+            dv = resolve(_pub_expr(), published) if published else None
+            c.date = dv
+        else:
+            d = sent_dates.get(c.sent)
+            anc = d.value if d is not None else sent_dates.get(("anchor", c.sent))
+            if anc is not None:
+                from geostory.model import DateValue
+                c.date = d or DateValue(anc, "day" if len(anc) == 10 else "month" if len(anc) == 7 else "year")
+    return clauses
+
+
+def _owned(a, c: Clause, x) -> bool:
+    if c.pred is None or not c.toks:
+        return True
+    ids = {t.i for t in c.toks}
+    return any(t.i in ids for t in a.toks if t.start >= x.start and t.end <= x.end)
+
+
+def _pub_expr():
+    from geostory.extract.dates import DateExpr
+    return DateExpr(0, 0, "", "pub", offset=0)

@@ -1,0 +1,175 @@
+"""People, quotes, events and itineraries of an article, linked to its places.
+
+    people, quotes, events, itineraries = extract_narrative(doc, article, places)
+
+``doc`` is the spaCy Doc of ``article.text`` (any pipeline: with a parser the clauses come from the parse,
+without one from rules); ``places`` are the Story's places with their mentions. Never raises on odd text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geostory.extract.events import Clause, extract_events, find_clauses
+from geostory.extract.itinerary import build_itineraries
+from geostory.extract.people import build_people, cluster_people, find_mentions, speaker_name
+from geostory.extract.quotes import analyse, attribute, is_document, keep_quote
+from geostory.model import DateValue, Event, Quote
+
+_IMPERSONAL = re.compile(r"^(?:il|it)\s+(?:s['’]ag|y\s|n['’]y|faut|fallait|semble|paraît|reste|est\s+\w+\s+(?:de|que)|"
+                         r"was\s|is\s)", re.I)
+
+
+def extract_narrative(doc, article, places):
+    """(people, quotes, events, itineraries) as tuples of model objects."""
+    text = article.text or ""
+    if not text.strip():
+        return (), (), (), ()
+    a = analyse(doc, article, places)
+    mentions = find_mentions(a)
+    people = cluster_people(a, mentions)
+    _resolve_pronouns(a, mentions)
+    quotes, qinfo = _quotes(a, mentions, people)
+    clauses = find_clauses(a)
+    report_of = _link_quotes(a, clauses, qinfo)
+    extract_events(a, clauses, report_of, article.published)
+    events = _events(a, clauses, mentions, people, qinfo)
+    orgs = [m for (_q, m, _v, _c) in qinfo if m is not None and not m.key and m.kind in ("org", "place", "doc")]
+    person_objs, ids = build_people(a, people, orgs)
+    quotes = tuple(_with_ids(q, ids, people) for q in quotes)
+    quotes = tuple(_with_event(q, events) for q in quotes)
+    itins = build_itineraries(a, clauses, mentions, people, events)
+    return person_objs, quotes, tuple(events), itins
+
+
+def _resolve_pronouns(a, mentions) -> None:
+    """Third-person singular pronouns take the most recent person mentioned before them."""
+    last = None
+    for m in mentions:
+        if m.kind == "pronoun":
+            if not m.plural and last is not None and not _IMPERSONAL.match(a.text[m.start:m.start + 30].lstrip("-t")):
+                m.key = last.key
+        elif m.key:
+            last = m
+
+
+def _quotes(a, mentions, people):
+    out, info, prev = [], [], None
+    for q in a.spans:
+        if not keep_quote(a, q):
+            continue
+        spk, verb, vtok = attribute(a, q, mentions, prev)
+        if spk is not None and is_document(spk):
+            spk = _issuer(a, spk, mentions) or spk
+        if spk is not None and spk.kind == "pronoun" and not spk.key:
+            spk = prev
+        if spk is not None:
+            prev = spk
+        name = speaker_name(spk, people)
+        splaces = list(spk.places) if spk is not None else []
+        if spk is not None and spk.key in people:
+            splaces += [p for p in people[spk.key]["places"] if p not in splaces]
+        qplaces = a.places_in(q.start, q.end) + [p for p in splaces if p not in a.places_in(q.start, q.end)]
+        words = re.findall(r"\w+", a.text[q.start:q.end])
+        full = (a.text[q.start:q.start + 2].lstrip("(")[:1].isupper() and
+                (len(words) >= 5 or a.text[q.end - 1:q.end] in ".!?…")) and not a.masked[a.sent_of(q.open)[0]:q.open].strip(" :,\n—-") \
+            or a.masked[max(0, q.open - 3):q.open].strip() == ":"
+        quote = Quote(f"q{len(out) + 1}", a.text[q.start:q.end], q.start, q.end, not full, name,
+                      spk.text if spk is not None and spk.kind != "pronoun" else (spk.text if spk else None),
+                      None, verb, tuple(qplaces))
+        out.append(quote)
+        info.append((q, spk, vtok, quote.id))
+    return out, info
+
+
+def _issuer(a, doc_mention, mentions):
+    """"a indiqué un communiqué": the institution that was the subject of a reporting verb just before."""
+    from geostory.extract.quotes import subject_of
+    s, _ = a.sent_of(doc_mention.start)
+    by_id = {p.id: p for p in a.places}
+    best = None
+    for t in a.toks:
+        if t.start < max(0, s - 400) or t.start >= doc_mention.start or a.quoted(t.start) or not a.reporting(t):
+            continue
+        m = subject_of(a, t, mentions, [x for x in a.toks if x.end <= t.start])
+        if m is not None and (m.kind == "org" or (m.kind == "place" and by_id[m.places[0]].kind == "landmark")):
+            best = m
+    return best
+
+
+def _link_quotes(a, clauses: list[Clause], qinfo) -> dict:
+    """Mark reporting clauses; map quotation clauses to the clause of their reporting verb."""
+    out = {}
+    for q, _spk, vtok, _qid in qinfo:
+        rc = None
+        if vtok is not None:
+            rc = next((c for c in clauses if c.pred is vtok), None) or \
+                next((c for c in clauses if c.start <= vtok.start < c.end and not c.quoted), None)
+        if rc is not None:
+            rc.reporting = True
+            rc.quotes.append(_qid)
+            for c in clauses:
+                if c.quoted and q.start <= c.start < q.end + 1:
+                    out[id(c)] = rc
+    for c in clauses:  # reporting verbs without a quotation ("a indiqué que ...")
+        if c.pred is not None and a.reporting(c.pred):
+            c.reporting = True
+    return out
+
+
+def _events(a, clauses, mentions, people, qinfo) -> list[Event]:
+    spk_of = {}
+    for _q, spk, vtok, _qid in qinfo:
+        if vtok is not None and spk is not None:
+            spk_of[vtok.i] = spk
+    events, last_places, last_para = [], [], -1
+    for c in clauses:
+        places = a.places_in(c.start, c.end)
+        ments = [m for m in mentions if c.start <= m.start and m.end <= c.end]
+        if c.pred is not None and c.pred.i in spk_of and spk_of[c.pred.i] not in ments:
+            ments.append(spk_of[c.pred.i])
+        actors = []
+        for m in ments:
+            if m.kind in ("person", "role", "org", "doc", "pronoun") and (m.key or m.kind in ("org", "person")):
+                name = speaker_name(m, people)
+                if name and name not in actors:
+                    actors.append(name)
+                if c.reporting and m.key in people:
+                    places += [p for p in people[m.key]["places"] if p not in places]
+                if c.reporting:
+                    places += [p for p in m.places if p not in places]
+        if not places and c.parent is not None and re.search(r"\by\b", a.text[c.start:c.end]) and c.parent.places:
+            places = list(c.parent.places)
+        if not (places or c.explicit or any(m.kind in ("person", "org") or m.key for m in ments)):
+            continue
+        line_s, line_e = a.text.rfind("\n", 0, c.start) + 1, a.text.find("\n", c.end)
+        line = a.text[line_s:line_e if line_e >= 0 else len(a.text)].strip()
+        if len(line.split()) <= 6 and line[-1:] not in ".!?»”\"":
+            continue  # a heading, not a statement
+        para = a.text.count("\n\n", 0, c.start)
+        if not places and not c.quoted and last_places and para - last_para <= 1:
+            places = list(last_places)
+        if places and not c.quoted:
+            last_places, last_para = places, para
+        c.places, c.actors = places, actors
+        status = "planned" if c.planned else "reported" if (c.reported or c.quoted) else "happened"
+        d: DateValue | None = c.date
+        ev = Event(f"e{len(events) + 1}", a.text[c.start:c.end], c.start, c.end,
+                   (c.pred.lemma or c.pred.text) if c.pred is not None else "", d.value if d else None,
+                   d.precision if d else None, d.text if d and d.text else None, status, tuple(actors),
+                   tuple(places), tuple(c.quotes))
+        c.event_id = ev.id
+        events.append(ev)
+    return events
+
+
+def _with_ids(q: Quote, ids: dict, people) -> Quote:
+    from dataclasses import replace
+    return replace(q, speaker_id=ids.get(q.speaker)) if q.speaker else q
+
+
+def _with_event(q: Quote, events) -> Quote:
+    from dataclasses import replace
+    ev = next((e for e in events if q.id in e.quotes), None) or \
+        next((e for e in events if e.start <= q.start and q.end <= e.end + 2 and e.status == "reported"), None)
+    return replace(q, event=ev.id) if ev else q
