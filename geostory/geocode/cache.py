@@ -68,6 +68,16 @@ class CachedAnswer:
     raw: Any
     fetched_at: float  # Unix time
 
+    @classmethod
+    def of(cls, provider: str, query: str | Mapping[str, Any], country: str | None, location: Location | None,
+           fetched_at: float) -> CachedAnswer:
+        """The answer ``location`` (None: found nothing) to ``query`` as it is stored."""
+        q, cc = normalize_query(query), (country or "").upper() or None
+        if location is None:
+            return cls(provider, q, cc, False, None, None, None, None, fetched_at)
+        return cls(provider, q, cc, True, location.address, float(location.latitude), float(location.longitude),
+                   location.raw, fetched_at)
+
     @property
     def location(self) -> Location | None:
         """The answer as a geopy ``Location`` (None for a cached "not found")."""
@@ -124,11 +134,7 @@ class GeocodeCache:
         """Store what the provider answered: a ``Location``, or None for "found nothing". Never call it on failure."""
         now = self.clock()
         key = (provider, normalize_query(query), (country or "").upper())
-        if location is None:
-            answer = CachedAnswer(provider, key[1], key[2] or None, False, None, None, None, None, now)
-        else:
-            answer = CachedAnswer(provider, key[1], key[2] or None, True, location.address,
-                                  float(location.latitude), float(location.longitude), location.raw, now)
+        answer = CachedAnswer.of(provider, query, country, location, now)
         raw = None if answer.raw is None else json.dumps(answer.raw, ensure_ascii=False, default=str)
         with self._connect() as con:
             con.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,470 @@
+"""Online geocoders through geopy: registry, configuration, rate limiting, failure diagnosis, circuit breaker.
+
+    config = load_config("nominatim", env=os.environ, secrets=dict(st.secrets))   # raises GeocodingError if wrong
+    provider = get_provider(config)
+    location = provider.geocode("Valence", country="FR")                         # Location | None
+
+Every call goes through geopy's ``RateLimiter(..., swallow_exceptions=False)``: an outage is never mistaken for
+"not found". Failures raise ``geostory.errors.GeocoderUnavailable`` whose ``why`` says what happened ("timeout",
+"rate limited, HTTP 429", "server error, HTTP 503", "malformed answer", ...). After ``breaker_threshold``
+consecutive failures the provider's circuit opens for ``breaker_cooldown_seconds``: calls fail at once, so one
+outage costs a couple of timeouts, not one per place. Configuration keys are documented in ``.notes/geocoding.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import inspect
+import json
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from geopy.adapters import AdapterHTTPError
+from geopy.exc import (ConfigurationError, GeocoderAuthenticationFailure, GeocoderInsufficientPrivileges,
+                       GeocoderParseError, GeocoderQueryError, GeocoderQuotaExceeded, GeocoderRateLimited,
+                       GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable as GeopyUnavailable)
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders import SERVICE_TO_GEOCODER
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from geostory.errors import GeocoderUnavailable, GeocodingError
+from geostory.geocode.offline import OfflineGeocoder
+
+__all__ = ["PROVIDERS", "CircuitBreaker", "GeocoderConfig", "OnlineProvider", "build_geocoder", "classify_failure",
+           "get_provider", "load_config", "provider_class", "reset_providers"]
+
+PROVIDERS: dict[str, type[Geocoder]] = {"offline": OfflineGeocoder, **dict(sorted(SERVICE_TO_GEOCODER.items()))}
+LABELS = {"offline": "Offline gazetteer", "google": "Google", "googlev3": "Google", "here": "HERE", "herev7": "HERE",
+          "baiduv3": "Baidu", "what3wordsv3": "What3Words"}
+# providers whose usage policy asks for at most one request per second
+MIN_DELAY = {"nominatim": 1.0, "photon": 1.0, "openmapquest": 1.0, "pickpoint": 1.0}
+DEFAULT_USER_AGENT = "geostory/0.1 (story maps from news articles)"
+_KEY_PARAMS = ("api_key", "apikey", "subscription_key")
+# geopy's RateLimiter logs every retried failure with a traceback; without this, Python's last-resort handler prints
+# them on stderr. Failures reach the user as notes instead (an application that configures logging still sees them).
+logging.getLogger("geopy").addHandler(logging.NullHandler())
+
+ENV_KEYS = {  # GeocoderConfig field -> environment variable (also accepted as a top-level Streamlit secret)
+    "provider": "GEOSTORY_GEOCODER",
+    "api_key": "GEOSTORY_GEOCODER_API_KEY",
+    "user_agent": "GEOSTORY_USER_AGENT",
+    "domain": "GEOSTORY_GEOCODER_DOMAIN",
+    "language": "GEOSTORY_GEOCODER_LANGUAGE",
+    "options": "GEOSTORY_GEOCODER_OPTIONS",
+    "order": "GEOSTORY_GEOCODER_ORDER",
+    "timeout": "GEOSTORY_GEOCODER_TIMEOUT",
+    "min_delay_seconds": "GEOSTORY_GEOCODER_MIN_DELAY",
+    "max_retries": "GEOSTORY_GEOCODER_MAX_RETRIES",
+    "error_wait_seconds": "GEOSTORY_GEOCODER_ERROR_WAIT",
+    "max_queries": "GEOSTORY_GEOCODER_MAX_QUERIES",
+    "breaker_threshold": "GEOSTORY_GEOCODER_BREAKER_THRESHOLD",
+    "breaker_cooldown_seconds": "GEOSTORY_GEOCODER_BREAKER_COOLDOWN",
+    "cache": "GEOSTORY_GEOCODE_CACHE",
+    "cache_days": "GEOSTORY_GEOCODE_CACHE_DAYS",
+    "negative_cache_days": "GEOSTORY_GEOCODE_NEGATIVE_CACHE_DAYS",
+}
+SECRETS_SECTION = "geocoder"  # [geocoder] table of .streamlit/secrets.toml, keys = GeocoderConfig field names
+
+
+@dataclass(frozen=True)
+class GeocoderConfig:
+    """Which provider, how to reach it, and how the chain uses it (see ``load_config``)."""
+
+    provider: str | None = None  # registry name; None or "offline": no online lookups
+    api_key: str | None = field(default=None, repr=False)
+    user_agent: str | None = None
+    domain: str | None = None
+    language: str | None = None  # language of the provider's answers (addresses)
+    options: Mapping[str, Any] = field(default_factory=dict, repr=False)  # more keyword arguments for the class
+    order: str = "offline-first"  # or "online-first"
+    timeout: float = 5.0
+    min_delay_seconds: float | None = None  # None: the provider's policy (1 s for Nominatim and Photon)
+    max_retries: int = 1
+    error_wait_seconds: float = 2.0
+    max_queries: int = 100  # online requests per story at most (cache hits are free)
+    breaker_threshold: int = 2
+    breaker_cooldown_seconds: float = 300.0
+    cache: str | None = None  # None: default file; "off": no cache; else a path
+    cache_days: float | None = 90.0
+    negative_cache_days: float | None = 7.0
+    max_km_from_context: float = 300.0  # an online answer farther from a context-placed pin is only an alternative
+    adapter_factory: Callable | None = field(default=None, repr=False, compare=False)  # custom transport (tests)
+
+    @property
+    def online(self) -> bool:
+        return bool(self.provider) and self.provider != "offline"
+
+    @property
+    def label(self) -> str:
+        return label_of(self.provider or "offline")
+
+    @property
+    def provider_id(self) -> str:
+        """Namespace of this provider's answers in the cache: name, plus domain and language when set."""
+        pid = self.provider or "offline"
+        if self.domain:
+            pid += f"@{self.domain}"
+        if self.language:
+            pid += f"#{self.language}"
+        return pid
+
+
+def label_of(name: str) -> str:
+    """Human name of a provider ("nominatim" -> "Nominatim")."""
+    return LABELS.get(name) or (PROVIDERS[name].__name__ if name in PROVIDERS else name)
+
+
+def provider_class(name: str) -> type[Geocoder]:
+    """The geopy class registered under ``name``; an unknown name is an error listing the valid ones."""
+    cls = PROVIDERS.get(str(name).strip().lower())
+    if cls is None:
+        raise GeocodingError(f"unknown geocoder {name!r}: choose one of {', '.join(PROVIDERS)}")
+    return cls
+
+
+# configuration --------------------------------------------------------------------------------------------------
+
+def load_config(provider: str | None = None, *, env: Mapping[str, str] | None = None,
+                secrets: Mapping[str, Any] | None = None, **overrides) -> GeocoderConfig:
+    """Geocoding settings from keyword overrides > Streamlit secrets > environment > defaults, checked.
+
+    ``secrets`` is a plain mapping (the dashboard passes ``st.secrets`` as a dict): either the environment
+    variable names at its top level, or a ``[geocoder]`` table whose keys are ``GeocoderConfig`` field names.
+    An API key is looked up as ``api_key``, then ``GEOSTORY_<PROVIDER>_API_KEY``, then ``GEOSTORY_GEOCODER_API_KEY``.
+    Raises ``GeocodingError`` (unknown provider, missing key or user agent, bad number) with the fix.
+    """
+    env = {} if env is None else env
+    secrets = {} if secrets is None else secrets
+    section = secrets.get(SECRETS_SECTION) if isinstance(secrets.get(SECRETS_SECTION), Mapping) else {}
+    layers = [env, secrets]  # later wins
+    values: dict[str, Any] = {}
+    for fname, var in ENV_KEYS.items():
+        for layer in layers:
+            if layer.get(var) not in (None, ""):
+                values[fname] = layer[var]
+        if section.get(fname) not in (None, ""):
+            values[fname] = section[fname]
+    if provider:
+        values["provider"] = provider
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    name = str(values.get("provider") or "").strip().lower() or None
+    if name and "api_key" not in overrides and not section.get("api_key"):
+        var = f"GEOSTORY_{name.upper()}_API_KEY"
+        specific = next((layer[var] for layer in reversed(layers) if layer.get(var)), None)
+        if specific:
+            values["api_key"] = specific
+    values["provider"] = name
+    config = GeocoderConfig(**_coerce(values))
+    check_config(config)
+    return config
+
+
+def check_config(config: GeocoderConfig) -> None:
+    """Raise ``GeocodingError`` saying what to set when ``config`` cannot work."""
+    if config.provider:
+        build_geocoder(config)
+
+
+def _coerce(values: dict[str, Any]) -> dict[str, Any]:
+    fields = {f.name: f for f in dataclasses.fields(GeocoderConfig)}
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in fields:
+            raise GeocodingError(f"unknown geocoder setting {name!r}: use one of {', '.join(ENV_KEYS)}")
+        default = fields[name].default
+        label = ENV_KEYS.get(name, name)
+        if name == "options":
+            out[name] = _options(value, label)
+        elif name == "order":
+            out[name] = _order(value, label)
+        elif name in ("cache_days", "negative_cache_days") and str(value).strip().lower() in ("none", "forever"):
+            out[name] = None
+        elif isinstance(default, bool) or name == "adapter_factory":
+            out[name] = value
+        elif isinstance(default, int) or isinstance(default, float) or name == "min_delay_seconds":
+            try:
+                num = float(value)
+            except (TypeError, ValueError):
+                raise GeocodingError(f"{label} must be a number, not {value!r}") from None
+            if not math.isfinite(num) or num < 0:
+                raise GeocodingError(f"{label} must be a positive number, not {value!r}")
+            out[name] = int(num) if isinstance(default, int) else num
+        else:
+            out[name] = None if value is None else str(value).strip()
+    return out
+
+
+def _options(value: Any, label: str) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return dict(value)
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise GeocodingError(f"{label} must be a JSON object such as '{{\"auth_id\": \"...\"}}', not {value!r}")
+    return parsed
+
+
+def _order(value: Any, label: str) -> str:
+    text = str(value).lower()
+    first = min(((text.find(w), w) for w in ("offline", "online") if w in text), default=None)
+    if first is None:
+        raise GeocodingError(f"{label} must be 'offline-first' (cache -> offline -> online) or "
+                             f"'online-first' (cache -> online -> offline), not {value!r}")
+    return f"{first[1]}-first"
+
+
+# building geocoders ---------------------------------------------------------------------------------------------
+
+def build_geocoder(config: GeocoderConfig) -> Geocoder:
+    """A geopy geocoder instance for ``config`` (no request is sent); ``GeocodingError`` says what is missing."""
+    name = config.provider or "offline"
+    cls = provider_class(name)
+    label = label_of(name)
+    params = inspect.signature(cls.__init__).parameters
+    if name == "nominatim" and not config.user_agent:
+        raise GeocodingError(
+            "Nominatim requires a user agent naming your application (OSM usage policy): set GEOSTORY_USER_AGENT, "
+            "e.g. 'my-newsroom-maps/1.0 (maps@example.org)', or user_agent in the [geocoder] section of secrets")
+    kwargs: dict[str, Any] = {"timeout": config.timeout, "user_agent": config.user_agent or DEFAULT_USER_AGENT}
+    if config.adapter_factory is not None:
+        kwargs["adapter_factory"] = config.adapter_factory
+    if config.domain:
+        if "domain" not in params:
+            raise GeocodingError(f"{label} has no configurable domain; unset GEOSTORY_GEOCODER_DOMAIN")
+        kwargs["domain"] = config.domain
+    key_param = next((p for p in _KEY_PARAMS if p in params), None)
+    if key_param is None and "username" in params and params["username"].default is inspect.Parameter.empty:
+        key_param = "username"  # GeoNames: the account name is the key
+    if config.api_key:
+        if key_param is None:
+            raise GeocodingError(f"{label} takes no API key; unset GEOSTORY_GEOCODER_API_KEY or use "
+                                 f"GEOSTORY_GEOCODER_OPTIONS for its credentials")
+        kwargs[key_param] = config.api_key
+    accepted = [p for p in params if p not in ("self", "args", "kwargs")]
+    for opt, value in config.options.items():
+        if opt not in params:
+            raise GeocodingError(f"{label} does not accept option {opt!r} (GEOSTORY_GEOCODER_OPTIONS); "
+                                 f"it accepts {', '.join(accepted)}")
+        kwargs[opt] = value
+    missing = [p for p, v in params.items() if v.default is inspect.Parameter.empty and p != "self"
+               and v.kind not in (v.VAR_POSITIONAL, v.VAR_KEYWORD) and p not in kwargs]
+    if missing:
+        hint = {key_param: f"GEOSTORY_GEOCODER_API_KEY (or GEOSTORY_{name.upper()}_API_KEY)",
+                "domain": "GEOSTORY_GEOCODER_DOMAIN"}
+        need = ", ".join(f"{p} (set {hint.get(p, 'it in GEOSTORY_GEOCODER_OPTIONS')})" for p in missing)
+        raise GeocodingError(f"{label} needs {need}")
+    try:
+        return cls(**kwargs)
+    except (ConfigurationError, TypeError, ValueError) as exc:
+        raise GeocodingError(f"{label} could not be set up: {exc}") from None
+
+
+# failures and the circuit breaker ------------------------------------------------------------------------------
+
+def classify_failure(exc: BaseException) -> tuple[str, bool] | None:
+    """(why, trips the breaker at once) for a provider failure, None for an error that is not the provider's."""
+    status = _http_status(exc)
+    if isinstance(exc, GeocoderRateLimited) or status == 429:
+        return "rate limited, HTTP 429", False
+    if status is not None and 500 <= status < 600:
+        return f"server error, HTTP {status}", False
+    if isinstance(exc, (GeocoderAuthenticationFailure, GeocoderInsufficientPrivileges)) or status in (401, 403, 407):
+        return f"access refused{f', HTTP {status}' if status else ''}: check the API key", True
+    if isinstance(exc, GeocoderQuotaExceeded) or status == 402:
+        return "quota exceeded", True
+    if isinstance(exc, (GeocoderTimedOut, TimeoutError)):
+        return "timeout", False
+    if isinstance(exc, GeocoderQueryError):
+        return f"query refused{f', HTTP {status}' if status else ''}", False
+    if isinstance(exc, (GeocoderParseError, KeyError, IndexError, TypeError, ValueError, AttributeError)):
+        return "malformed answer", False
+    if isinstance(exc, (GeopyUnavailable, ConnectionError, OSError)):
+        return "unreachable", False
+    if isinstance(exc, GeocoderServiceError):
+        return f"service error{f', HTTP {status}' if status else ''}", False
+    return None
+
+
+def _http_status(exc: BaseException) -> int | None:
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, AdapterHTTPError):
+            return exc.status_code
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+class CircuitBreaker:
+    """Closed -> open after ``threshold`` consecutive failures -> one trial call after ``cooldown`` seconds."""
+
+    def __init__(self, threshold: int = 2, cooldown: float = 300.0, clock: Callable[[], float] = time.monotonic):
+        self.threshold = max(1, int(threshold))
+        self.cooldown = cooldown
+        self.clock = clock
+        self.failures = 0
+        self.reason: str | None = None  # why it last failed
+        self.opened_at: float | None = None
+        self._trial = False
+        self._lock = threading.Lock()
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened_at is not None
+
+    def allow(self) -> bool:
+        """May a request be sent now? (when open: one trial once the cooldown is over)"""
+        with self._lock:
+            if self.opened_at is None:
+                return True
+            if not self._trial and self.clock() - self.opened_at >= self.cooldown:
+                self._trial = True
+                return True
+            return False
+
+    def success(self) -> None:
+        with self._lock:
+            self.failures, self.opened_at, self._trial, self.reason = 0, None, False, None
+
+    def failure(self, reason: str, *, trip: bool = False) -> None:
+        with self._lock:
+            self.failures += 1
+            self.reason = reason
+            if trip or self._trial or self.failures >= self.threshold:
+                self.opened_at = self.clock()
+            self._trial = False
+
+
+_BREAKERS: dict[tuple, CircuitBreaker] = {}
+_PROVIDERS: dict[tuple, OnlineProvider] = {}
+_LOCK = threading.Lock()
+
+
+def reset_providers() -> None:
+    """Forget every provider instance and circuit breaker (tests, configuration reload)."""
+    with _LOCK:
+        _BREAKERS.clear()
+        _PROVIDERS.clear()
+
+
+# the provider -----------------------------------------------------------------------------------------------------
+
+class OnlineProvider:
+    """A configured geopy geocoder behind a RateLimiter and a circuit breaker (shared by sessions and threads)."""
+
+    def __init__(self, config: GeocoderConfig, breaker: CircuitBreaker | None = None):
+        self.config = config
+        self.name = config.provider or "offline"
+        self.label = config.label
+        self.geocoder = build_geocoder(config)
+        delay = config.min_delay_seconds if config.min_delay_seconds is not None else MIN_DELAY.get(self.name, 0.0)
+        self._geocode = RateLimiter(self.geocoder.geocode, min_delay_seconds=delay, max_retries=config.max_retries,
+                                    error_wait_seconds=max(delay, config.error_wait_seconds),
+                                    swallow_exceptions=False)
+        self.breaker = breaker or CircuitBreaker(config.breaker_threshold, config.breaker_cooldown_seconds)
+        self._params = inspect.signature(self.geocoder.geocode).parameters
+
+    def unavailable(self, why: str) -> GeocoderUnavailable:
+        """The error raised for a failure, carrying ``why`` and ``provider`` (the label)."""
+        exc = GeocoderUnavailable(f"{self.label} unavailable ({why})")
+        exc.why, exc.provider = why, self.label
+        return exc
+
+    def request(self, query: str, country: str | None) -> tuple[str, dict[str, Any]]:
+        """The query text and keyword arguments sent for ``query`` with a country hint (filter when supported)."""
+        kwargs: dict[str, Any] = {}
+        p = self._params
+        if "addressdetails" in p:
+            kwargs["addressdetails"] = True  # answers then carry their country code
+        if self.config.language:
+            lang_param = "language" if "language" in p else "lang" if "lang" in p else None
+            if lang_param:
+                kwargs[lang_param] = self.config.language
+        if country:
+            cc = country.upper()
+            if "country_codes" in p:
+                kwargs["country_codes"] = cc.lower()
+            elif "country" in p:
+                kwargs["country"] = cc if self.name == "geonames" else cc.lower()
+            elif "countries" in p:
+                kwargs["countries"] = [_alpha3(cc)]
+            elif "components" in p:
+                kwargs["components"] = {"country": cc}
+            else:
+                query = f"{query}, {_country_name(cc)}"
+        return query, kwargs
+
+    def geocode(self, query: str, country: str | None = None) -> Location | None:
+        """The provider's best answer (None: it found nothing); raises ``GeocoderUnavailable`` on any failure."""
+        if not self.breaker.allow():
+            raise self.unavailable(self.breaker.reason or "circuit open")
+        text, kwargs = self.request(query, country)
+        try:
+            result = self._geocode(text, exactly_one=True, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - classified below, re-raised when not the provider's
+            diagnosis = classify_failure(exc)
+            if diagnosis is None:
+                raise
+            why, trip = diagnosis
+            self.breaker.failure(why, trip=trip)
+            raise self.unavailable(why) from exc
+        if isinstance(result, list):
+            result = result[0] if result else None
+        if result is not None and not _valid(result):
+            self.breaker.failure("malformed answer")
+            raise self.unavailable("malformed answer")
+        self.breaker.success()
+        return result
+
+
+def get_provider(config: GeocoderConfig) -> OnlineProvider:
+    """The shared provider for ``config`` (one RateLimiter and one circuit breaker per service)."""
+    key = (config.provider_id, config.user_agent, config.timeout, config.min_delay_seconds, config.max_retries,
+           config.error_wait_seconds, json.dumps(dict(config.options), sort_keys=True, default=str),
+           _fingerprint(config.api_key), id(config.adapter_factory))
+    bkey = (config.provider_id, _fingerprint(config.api_key))
+    with _LOCK:
+        provider = _PROVIDERS.get(key)
+        if provider is None:
+            breaker = _BREAKERS.get(bkey)
+            if breaker is None:
+                breaker = _BREAKERS[bkey] = CircuitBreaker(config.breaker_threshold, config.breaker_cooldown_seconds)
+            provider = OnlineProvider(config, breaker)
+            if len(_PROVIDERS) >= 32:
+                _PROVIDERS.pop(next(iter(_PROVIDERS)))
+            _PROVIDERS[key] = provider
+        return provider
+
+
+def _valid(loc: Any) -> bool:
+    if not isinstance(loc, Location):
+        return False
+    lat, lon = loc.latitude, loc.longitude
+    ok = all(isinstance(v, (int, float)) and math.isfinite(v) for v in (lat, lon))
+    return ok and -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0, 0)  # (0, 0): coordinates missing
+
+
+def _fingerprint(secret: str | None) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()[:12] if secret else ""
+
+
+def _alpha3(cc: str) -> str:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=cc)
+    return country.alpha_3 if country else cc
+
+
+def _country_name(cc: str) -> str:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=cc)
+    return getattr(country, "common_name", None) or (country.name if country else cc)
