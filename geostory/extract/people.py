@@ -79,7 +79,7 @@ def find_mentions(a) -> list[Mention]:
     for k, t in enumerate(toks):
         low = fold(t.text)
         kind = "role" if low in roles else "org" if low in orgs else "doc" if low in _DOCS else None
-        if kind is None or (kind == "org" and t.pos in ("VERB", "ADJ")):
+        if kind is None or t.pos in ("VERB", "ADJ", "AUX"):
             continue
         s_k, e_k = _extend(a, toks, k, in_place)
         s, e = toks[s_k].start, toks[e_k].end
@@ -234,7 +234,9 @@ def _merge(a, ms: list[Mention]) -> list[Mention]:
         if out and m.start < out[-1].end:
             last = out[-1]
             if last.kind in ("role", "org", "doc") and m.kind == "person":
-                last.name = last.name or m.name
+                before = a.text[last.start:m.start].rstrip().split()
+                if last.kind == "role" and before and fold(before[-1]) not in _DE | {"d'"} and not before[-1].endswith(("'", "’")):
+                    last.name = last.name or m.name
                 continue
             if m.kind == "person" and last.kind in ("place",):
                 continue

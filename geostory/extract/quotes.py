@@ -98,6 +98,8 @@ class Analysis:
         k = tok.i
         if k > 0 and self.toks[k - 1].low in _ARTICLES[self.lang == "en"]:
             return None
+        if not tok.pos and self.lang == "en" and tok.low.endswith("ing"):
+            return None  # without tags "warning", "meeting" are nouns more often than verbs
         return is_reporting(tok.text, tok.lemma, self.lang)
 
 
@@ -213,7 +215,7 @@ def keep_quote(a: Analysis, q: QSpan) -> bool:
     words = re.findall(r"\w+", a.text[q.start:q.end])
     if len(words) >= 4:
         return True
-    s, e = a.sent_of(q.open)
+    s, e = a.sent_of(q.start)
     line_s = a.text.rfind("\n", 0, q.open) + 1
     line_e = a.text.find("\n", q.close)
     if not a.masked[line_s:q.open].strip() and not a.masked[q.close:line_e if line_e >= 0 else None].strip(" .\t"):
@@ -230,7 +232,8 @@ def keep_quote(a: Analysis, q: QSpan) -> bool:
 
 def attribute(a: Analysis, q: QSpan, mentions, prev_speaker):
     """(speaker mention, reporting lemma, verb token) for ``q``; ``mentions`` are people.Mention objects, sorted."""
-    s, e = a.sent_of(q.open)
+    s, e = a.sent_of(q.start)
+    s = min(s, q.open)
     outside = [t for t in a.toks_in(s, e) if not a.quoted(t.start) and t.text not in PAIRS and t.text not in "»”›"]
     before = [t for t in outside if t.end <= q.open]
     after = [t for t in outside if t.start >= q.close]
@@ -243,8 +246,8 @@ def attribute(a: Analysis, q: QSpan, mentions, prev_speaker):
                 return spk, lem, t
             break
     # 2. "selon X", "d'après X", "according to X", "pour reprendre les termes de X"
-    for m in _SOURCE_RE.finditer(a.masked, s, q.open):
-        if m.group().strip().lower() == "pour" and not a.masked[m.end():q.open].rstrip().endswith(","):
+    for m in _SOURCE_RE.finditer(a.masked, s, e):
+        if m.group().strip().lower() == "pour" and (m.start() > q.open or not a.masked[m.end():q.open].rstrip().endswith(",")):
             continue
         spk = next((x for x in mentions if m.end() <= x.start <= m.end() + 3), None)
         if spk is not None:
@@ -295,13 +298,24 @@ def _inverted_subject(a: Analysis, verb: Tok, mentions, limit: int):
 def subject_of(a: Analysis, verb: Tok, mentions, before: list):
     """The speaker of a reporting verb standing before a quote."""
     if a.has_parse:
-        subj = [t for t in a.toks if t.head == verb.i and t.dep.startswith("nsubj") and t.i != verb.i]
+        near = a.toks[max(0, verb.i - 40):verb.i + 40]
+        subj = [t for t in near if t.head == verb.i and t.dep.startswith("nsubj") and t.i != verb.i]
         for t in subj:
-            m = next((x for x in mentions if x.start <= t.start < x.end), None)
-            if m is not None and t.low not in {"qui", "who", "that"}:
+            if t.low in {"qui", "who", "that"}:
+                continue
+            sub = {t.i} | {x.i for x in near if x.head == t.i} | {x.i for x in near if a.toks[x.head].head == t.i}
+            m = next((x for x in mentions if x.start <= t.start < x.end), None) or next(
+                (x for x in mentions if any(x.start <= a.toks[k].start < x.end for k in sorted(sub))), None)
+            if m is not None:
                 return m
     subjectless = verb.verbform in ("Inf", "Ger") or (verb.verbform == "Part" and verb.tense == "Pres") or \
         verb.low.endswith(("ant", "ing")) or _bare_coordinated(a, verb)
+    if subjectless:
+        for t in reversed([x for x in before if x.end <= verb.start]):
+            if t is not verb and a.reporting(t) and t.start < verb.start:
+                return subject_of(a, t, mentions, [x for x in before if x.end <= t.start])
+    if a.has_parse and verb.dep == "conj" and verb.head != verb.i and a.toks[verb.head].start < verb.start:
+        return subject_of(a, a.toks[verb.head], mentions, before)
     if not subjectless:
         cands = [m for m in mentions if m.end <= verb.start and verb.start - m.end <= 45]
         for m in reversed(cands):
@@ -326,7 +340,7 @@ def subject_of(a: Analysis, verb: Tok, mentions, before: list):
 def _bare_coordinated(a: Analysis, verb: Tok) -> bool:
     """"... et déclaré que", "..., and said": a participle sharing the subject of an earlier verb."""
     prev = a.toks[verb.i - 1] if verb.i > 0 else None
-    return prev is not None and prev.low in {"et", "and", "puis", "then"} and verb.verbform != "Fin"
+    return prev is not None and prev.low in {"et", "and", "puis", "then"}
 
 
 def is_document(m) -> bool:
