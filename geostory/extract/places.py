@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from geostory.gazetteer.index import ABBREV, DEMONYM, MAIN, Entry, Gazetteer
-from geostory.gazetteer.text import fold, unaccent
+from geostory.gazetteer.index import ABBREV, DEMONYM, MAIN, SPELLING, Entry, Gazetteer
+from geostory.gazetteer.text import fold, spelling_key, unaccent
 
 MAX_WORDS = 7
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -131,7 +131,10 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
                 spans.append((chunk[i].start, chunk[j - 1].end, chunk[i:j]))
     keys = {(s, e): fold(text[s:e]) for s, e, _ in spans}
     found = gazetteer.lookup_keys(keys.values())
+    for k in [k for k in found if found[k] and all(x.flags == SPELLING for x in found[k])]:
+        del found[k]  # a folded name equal to someone's spelling key is no match
     ents = _entities(doc)
+    _add_spelling_variants(text, spans, keys, found, ents, gazetteer)
     sent_starts = _sentence_starts(doc, text)
     accepted: list[Match] = []
     for s, e, span in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
@@ -148,6 +151,26 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
     accepted.sort(key=lambda m: m.start)
     _add_cues(text, accepted, words)
     return accepted
+
+
+def _add_spelling_variants(text, spans, keys, found, ents, gazetteer: Gazetteer) -> None:
+    """Second chance for unmatched names that read as places (a LOC entity, or after "à"/"in"/"from"):
+    look them up under their coarse spelling key ("Tarhouna" -> Tarhuna)."""
+    wanted = {}
+    for s, e, span in spans:
+        key = keys[(s, e)]
+        if key in found or not _is_name_shape(span) or len(key) < 5 or key in NOT_PLACES:
+            continue
+        label = _label_at(ents, s, e)
+        if label in ("LOC", "GPE") or (label is None and _word_before(text, s) in PLACE_PREPOSITIONS):
+            wanted[key] = spelling_key(key)
+    if not wanted:
+        return
+    variants = gazetteer.lookup_keys(wanted.values())
+    for key, skey in wanted.items():
+        hits = [x for x in variants.get(skey, []) if x.kind != "country" or x.curated]
+        if hits:
+            found[key] = hits
 
 
 def _label_at(ents, s: int, e: int) -> str | None:

@@ -26,12 +26,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from geostory.errors import GazetteerError
-from geostory.gazetteer.text import fold, is_latin
+from geostory.gazetteer.text import fold, is_latin, spelling_key
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"
 
-MAIN, DEMONYM, ALT, ABBREV = 1, 2, 4, 8
+MAIN, DEMONYM, ALT, ABBREV, SPELLING = 1, 2, 4, 8, 16
 COUNTRY_LOCALES = ("en", "fr", "es", "de", "it", "pt", "nl")
 
 SCHEMA = """
@@ -140,7 +140,8 @@ class IndexWriter:
         )
         return True
 
-    def names(self, entry_id: str, names: Iterable[tuple[str, int]]) -> None:
+    def names(self, entry_id: str, names: Iterable[tuple[str, int]], *, variants: bool = True) -> None:
+        """Index the names of an entry; with ``variants``, also their coarse spelling keys (flag SPELLING)."""
         seen: dict[str, int] = {}
         for name, flags in names:
             if not name or not is_latin(name):
@@ -149,6 +150,8 @@ class IndexWriter:
             if len(key) < 2 or any(c.isdigit() for c in key):
                 continue
             seen[key] = seen.get(key, 0) | flags
+            if variants and not flags & (DEMONYM | ABBREV) and len(key) >= 5:
+                seen.setdefault(spelling_key(key), SPELLING)
         self.con.executemany(
             "INSERT INTO names VALUES (?,?,?,?)", [(k, entry_id, f, None) for k, f in seen.items()]
         )
@@ -285,7 +288,7 @@ def load_subdivisions_and_cities(w: IndexWriter) -> None:
             if len(alt) < 2 or not alt[0].isupper() or (alt.isupper() and len(alt) <= 4):
                 continue
             names.append((alt, ALT))
-        w.names(eid, names)
+        w.names(eid, names, variants=(c.get("population") or 0) >= 1000)
 
 
 def load_curated(w: IndexWriter) -> None:

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geostory.errors import GazetteerError
-from geostory.gazetteer.build import ABBREV, ALT, DEMONYM, MAIN, ensure_index
+from geostory.gazetteer.build import ABBREV, ALT, DEMONYM, MAIN, SPELLING, ensure_index
 from geostory.gazetteer.text import fold
 
-__all__ = ["ABBREV", "ALT", "DEMONYM", "MAIN", "Entry", "Gazetteer", "get_gazetteer"]
+__all__ = ["ABBREV", "ALT", "DEMONYM", "MAIN", "SPELLING", "Entry", "Gazetteer", "get_gazetteer"]
 
 
 @dataclass(frozen=True, slots=True)

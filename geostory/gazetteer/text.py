@@ -49,3 +49,24 @@ def unaccent(text: str) -> str:
         base = unicodedata.normalize("NFKD", c)[:1] or c
         out.append(base if len(base) == 1 and base.isascii() else c)
     return "".join(out)
+
+
+_TRANSLIT_RULES = (("tch", "ch"), ("dj", "j"), ("ou", "u"), ("oo", "u"), ("kh", "k"), ("dh", "d"), ("gh", "g"),
+                   ("th", "t"), ("ph", "f"), ("sch", "ch"), ("sh", "ch"), ("w", "v"), ("y", "i"), ("ck", "k"),
+                   ("q", "k"), ("h", ""), ("'", ""), (" ", ""))
+
+
+def spelling_key(key: str) -> str:
+    """A coarse key under which transliteration variants meet: "tarhouna"/"tarhuna", "vostotchny"/"vostochny".
+
+    Used only as a fallback for names that have no exact match, and marked as such.
+    """
+    s = key
+    for a, b in _TRANSLIT_RULES:
+        s = s.replace(a, b)
+    out = []
+    for c in s:
+        if not out or out[-1] != c:
+            out.append(c)
+    s = "".join(out)
+    return "~" + (s[:-1] if len(s) > 4 and s[-1] == "e" else s)

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from geostory.extract.places import PLACE_PREPOSITIONS, Match, Unknown
-from geostory.gazetteer.index import ALT, MAIN, Entry, Gazetteer
+from geostory.gazetteer.index import ALT, MAIN, SPELLING, Entry, Gazetteer
 from geostory.gazetteer.text import fold
 from geostory.model import Candidate, Mention, Place
 
@@ -68,6 +68,9 @@ def _base_score(entry: Entry, match: Match) -> _Scored:
         reasons.append("alternate name")
     if fold(entry.name) == match.key:
         score += 0.5
+    if entry.flags == SPELLING:
+        score -= 1.0
+        reasons.append(f"spelling variant of {entry.name}")
     cue_feats = set().union(*(CUE_FEATURES.get(c, set()) for c in match.cues)) if match.cues else set()
     if cue_feats and entry.feature in cue_feats:
         score += 8.0
