@@ -15,7 +15,7 @@ from geostory.extract.dates import find_dates, resolve
 from geostory.extract.lexicon import FUTURE_WORDS_EN, FUTURE_WORDS_FR, PLANNED_LEMMAS, fold
 
 _PRED_DEPS = {"ROOT", "conj", "parataxis", "ccomp", "advcl", "acl:relcl", "relcl"}
-_SPLIT_RE = re.compile(r";|\s[—–]\s|,\s+(?:but|mais|while|tandis que|alors que|where|où|when|and|et)\s|\(|\)")
+_SPLIT_RE = re.compile(r";|\s[—–]\s|,\s+(?:but|mais|while|tandis que|alors que|where|où|when|and|et)\s")
 _EDGE = " ,;:.«»“”\"()—–-\n\t"
 _LEAD_WORDS = {"et", "mais", "and", "but", "while", "où", "where", "when", "qui", "que", "qu'", "qu’"}
 
@@ -82,9 +82,11 @@ def _split_clauses(a) -> list[Clause]:
     out = []
     for s, e in a.sents:
         cuts = [s] + [m.start() for m in _SPLIT_RE.finditer(a.masked, s, e)] + [e]
+        cuts += [x for q in a.spans if s <= q.open < e for x in (q.open, q.close) if s < x < e]
+        cuts = sorted(set(cuts))
         for x, y in zip(cuts, cuts[1:]):
             cs, ce = _trim(a.text, x, y)
-            if ce - cs < 3:
+            if ce - cs < 3 or not a.masked[cs:ce].strip(_EDGE):
                 continue
             c = Clause(cs, ce, (s, e), None, a.toks_in(cs, ce))
             out.append(c)
@@ -128,7 +130,9 @@ def _is_planned(a, c: Clause) -> bool:
                 return t.lemma != "aller" or t.tense in ("Pres", "Imp")
         return bool(re.search(r"\b(?:doi[tv]|devai(?:en)?t|devr\w+|prévoi\w*|est prévu\w*|va|vont)\s+(?:\w+\s+)?\w+(?:er|ir|re)\b",
                               a.text[c.start:c.end], re.I))
-    return bool(words & FUTURE_WORDS_EN or re.search(r"\b(?:is|are|was|were)\s+to\s+\w+", a.text[c.start:c.end]))
+    main = re.split(r"\b(?:that|which|who|whose)\b|,\s+with\b", a.text[c.start:c.end])[0]
+    return bool({w.lower() for w in re.findall(r"[\w']+", main)} & FUTURE_WORDS_EN
+                or re.search(r"\b(?:is|are|was|were)\s+to\s+\w+", main))
 
 
 def _is_present(a, c: Clause) -> bool:

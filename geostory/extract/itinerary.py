@@ -90,6 +90,8 @@ def _traveller(a, c, mentions):
             lem = p.lemma.lower()
             if p.pos != "VERB" or lem not in TRAVEL_LEMMAS.get(a.lang, ()):
                 continue
+            if any(x.verbform == "Inf" and x.head == p.i for x in a.toks[p.i + 1:p.i + 4]):
+                continue  # "venant s'ajouter", "va annoncer": an auxiliary use, not a move
             m = next((x for t in _subject_toks(a, p) for x in mentions if x.start <= t.start < x.end and x.key), None)
             if m is None:  # no usable parse: the nearest person before the verb in the clause
                 m = next((x for x in reversed(mentions) if c.start <= x.start and x.end <= p.start and x.key), None)

@@ -13,7 +13,7 @@ import re
 from geostory.extract.events import Clause, extract_events, find_clauses
 from geostory.extract.itinerary import build_itineraries
 from geostory.extract.people import build_people, cluster_people, find_mentions, speaker_name
-from geostory.extract.quotes import analyse, attribute, is_document, keep_quote
+from geostory.extract.quotes import analyse, attribute, is_document
 from geostory.model import DateValue, Event, Quote
 
 _IMPERSONAL = re.compile(r"^(?:il|it)\s+(?:s['’]ag|y\s|n['’]y|faut|fallait|semble|paraît|reste|est\s+\w+\s+(?:de|que)|"
@@ -56,8 +56,6 @@ def _resolve_pronouns(a, mentions) -> None:
 def _quotes(a, mentions, people):
     out, info, prev = [], [], None
     for q in a.spans:
-        if not keep_quote(a, q):
-            continue
         spk, verb, vtok = attribute(a, q, mentions, prev)
         if spk is not None and is_document(spk):
             spk = _issuer(a, spk, mentions) or spk

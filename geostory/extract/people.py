@@ -117,6 +117,7 @@ def find_mentions(a) -> list[Mention]:
 def _names(a, toks, in_place, roles) -> list[Mention]:
     """Person names: NER PER spans and capitalised sequences, split at role words, titles kept apart."""
     cands: list[tuple[int, int]] = []
+    role_set = _folded(a.lang)[0]
     for s, e, label in a.ents:
         if label in ("PER", "PERSON") and not a.quoted(s):
             cands.append((s, e))
@@ -130,14 +131,22 @@ def _names(a, toks, in_place, roles) -> list[Mention]:
             nxt = toks[j + 1]
             if _cap(nxt) or (nxt.low in _PARTICLES and j + 2 < n and _cap(toks[j + 2]) and toks[j].end < nxt.start):
                 j += 1
+            elif nxt.text == "-" and j + 2 < n and _cap(toks[j + 2]) and toks[j + 2].start == nxt.end == toks[j].end + 1:
+                j += 2
             else:
                 break
         cands.append((toks[k].start, toks[j].end))
         k = j + 1
     out, seen = [], set()
-    role_set = _folded(a.lang)[0]
     for s, e in sorted(cands, key=lambda x: (x[0], -x[1])):
+        for es, ee, lab in a.ents:  # "d'Airbus Fabrice Brégier": an organisation name is not part of the person's
+            if lab in ("ORG", "MISC") and es <= s < ee < e:
+                s = ee + 1
         words = a.text[s:e].split()
+        cut = max((i for i, w in enumerate(words[:-1]) if fold(w) in role_set), default=-1)
+        if cut >= 0:  # "Smithsonian Secretary Lonnie G. Bunch III"
+            s = a.text.index(words[cut + 1], s + sum(len(w) + 1 for w in words[:cut + 1]) - 1)
+            words = words[cut + 1:]
         title = ""
         prev = a.text[max(0, s - 5):s].split()
         if prev and prev[-1] in TITLES and a.text[s - 1:s] == " ":
@@ -150,7 +159,8 @@ def _names(a, toks, in_place, roles) -> list[Mention]:
             words = words[1:]
             while s < e and a.text[s] == " ":
                 s += 1
-        if not words or any(fold(w).strip(".’'") in NOT_NAME_WORDS for w in words) or any(_is_acronym(w) for w in words):
+        if not words or any(fold(w).strip(".’'") in NOT_NAME_WORDS or any(c.isdigit() for c in w) for w in words) \
+                or any(_is_acronym(w) for w in words):
             continue
         if in_place(s, e) or (len(words) == 1 and not title and not _single_ok(a, s, e)):
             continue
@@ -171,7 +181,7 @@ def _single_ok(a, s: int, e: int) -> bool:
     k = a.tok_at(s)
     if k == 0 or a.masked[max(0, s - 2):s].strip() in ("", ".", "\n"):
         return False
-    near = a.toks[max(0, k - 2):k] + a.toks[k + 1:k + 3]
+    near = a.toks[k - 1:k] + a.toks[k + 1:k + 2]
     return any(a.reporting(t) for t in near) or a.text[e:e + 2] == ", " and any(
         a.reporting(t) for t in a.toks[k + 1:k + 9])
 
@@ -205,7 +215,8 @@ def _extend(a, toks, k, in_place) -> tuple[int, int]:
             if j < len(toks) and (toks[j].text[:1].isupper() or toks[j].pos in ("NOUN", "PROPN", "NUM")
                                   or (not toks[j].pos and toks[j].low.isalpha() and not a.is_stop(toks[j].text))):
                 e = j
-                while e + 1 < len(toks) and (_cap(toks[e + 1]) or _is_acronym(toks[e + 1].text)) and toks[e + 1].start - toks[e].end <= 1:
+                while e + 1 < len(toks) and (_cap(toks[e + 1]) or _is_acronym(toks[e + 1].text)) and \
+                        toks[e + 1].start - toks[e].end <= 1 and toks[e + 1].ent not in ("PER", "PERSON"):
                     e += 1
                 steps += 1
                 continue
@@ -244,11 +255,8 @@ def _merge(a, ms: list[Mention]) -> list[Mention]:
                 if last.kind in ("role", "doc") and m.kind == "place":
                     continue
                 continue
-            if m.kind == "person" and last.kind in ("role", "org", "doc"):
-                last.end, last.text, last.name = m.end, a.text[last.start:m.end], m.name
-                continue
             continue
-        if out and m.kind == "person" and out[-1].kind in ("role", "doc") and not out[-1].name:
+        if out and m.kind == "person" and out[-1].kind == "role" and not out[-1].name:
             gap = a.text[out[-1].end:m.start]
             if gap in (" ", "\u00a0"):  # "le préfet Jérôme Filippini", "Smithsonian Secretary Lonnie G. Bunch III"
                 last = out[-1]
@@ -375,6 +383,7 @@ def _assign(a, m, info) -> None:
     info["mentions"].append(m)
     if m.role not in GENERIC_ROLES and m.role not in info["roles"]:
         info["roles"].append(m.role)
+    if m.role not in ("homologue", "counterpart"):
         info.setdefault("role_text", _strip_det(m.text))
     alias = _strip_det(m.text)
     if alias not in info["aliases"]:

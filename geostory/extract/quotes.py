@@ -134,6 +134,11 @@ def analyse(doc, article, places) -> Analysis:
     a.spans = find_quote_spans(text)
     a.masked = mask(text, a.spans)
     a.sents = split_sentences(a.masked)
+    kept = [q for q in a.spans if keep_quote(a, q)]
+    if len(kept) != len(a.spans):  # labels in quotation marks are ordinary text
+        a.spans = kept
+        a.masked = mask(text, kept)
+        a.sents = split_sentences(a.masked)
     return a
 
 
