@@ -37,6 +37,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from urllib.parse import unquote
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,8 +66,8 @@ class Toponym:
     lat: float
     lon: float
     geonameid: str | None = None
-    gold_name: str = ""
-    label: str = ""  # GeoNames feature code (LGL/TR-News), pragmatic type (GeoWebNews), Wikipedia page (GeoVirus)
+    gold_name: str = ""  # the gold entity's own name (GeoNames name, GWN normalised name, Wikipedia title), or ""
+    label: str = ""  # GeoNames class.code (LGL/TR-News), pragmatic type (GeoWebNews), Wikipedia page (GeoVirus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,8 @@ def _load_gaztag_corpus(path: Path, *, resnap: bool) -> list[Document]:
             if lat is None or lon is None:
                 continue
             raw.append((int(tp.findtext("start")), int(tp.findtext("end")), tp.findtext("phrase") or "", lat, lon,
-                        tag.get("geonameid"), tag.findtext("name") or "", tag.findtext("fcode") or ""))
+                        tag.get("geonameid"), tag.findtext("name") or "",
+                        f"{tag.findtext('fclass') or ''}.{tag.findtext('fcode') or ''}"))
         exact = {(s, e) for s, e, p, *_ in raw if text[s:e] == p}
         claimed |= exact
         for s, e, phrase, lat, lon, gid, name, fcode in raw:
@@ -150,7 +152,9 @@ def load_geovirus(path: Path) -> list[Document]:
             if span is None:
                 continue
             claimed.add(span)
-            tops.append(Toponym(span[0], span[1], name, lat, lon, None, name, loc.findtext("page") or ""))
+            page = loc.findtext("page") or ""
+            title = unquote(page.rsplit("/wiki/", 1)[-1]).replace("_", " ") if "/wiki/" in page else ""
+            tops.append(Toponym(span[0], span[1], name, lat, lon, None, title, page))
         docs.append(Document(f"{n}:{art.findtext('source') or ''}", text, tuple(sorted(tops, key=lambda t: t.start))))
     return docs
 
@@ -171,7 +175,7 @@ def load_gwn(path: Path) -> list[Document]:
                 continue
             claimed.add(span)
             tops.append(Toponym(span[0], span[1], name, lat, lon, (tp.findtext("geonamesID") or "").strip() or None,
-                                tp.findtext("normalisedName") or name, tp.findtext("type") or ""))
+                                (tp.findtext("normalisedName") or "").strip(), tp.findtext("type") or ""))
         docs.append(Document(art.get("file") or str(len(docs)), text, tuple(sorted(tops, key=lambda t: t.start))))
     return docs
 
@@ -260,6 +264,9 @@ def auc(errors: list[float]) -> float:
 _QUALIFIER_KINDS = {"state": "region", "province": "region", "region": "region", "county": "region",
                     "territory": "region", "department": "region", "country": "country", "river": "water",
                     "lake": "water", "sea": "water"}
+# kinds of index entries that can stand for a gold GeoNames feature class (cities are points: scored by distance)
+_CLASS_KINDS = {"A": {"region", "other"}, "L": {"region", "other"}, "H": {"water", "other"},
+                "T": {"other", "landmark", "region"}, "S": {"landmark", "other"}, "V": {"other"}}
 
 
 def wiki_title(url: str) -> tuple[str, str | None]:
@@ -267,20 +274,36 @@ def wiki_title(url: str) -> tuple[str, str | None]:
 
     "https://en.wikipedia.org/wiki/New_York_(state)" -> ("new york", "region"); "Pandi,_Bulacan" -> ("pandi", None).
     """
-    from urllib.parse import unquote
-
     title = unquote(url.rsplit("/wiki/", 1)[-1]).replace("_", " ")
     qual = re.search(r"\(([^)]*)\)", title)
     kind = next((k for w, k in _QUALIFIER_KINDS.items() if qual and w in qual.group(1).lower()), None)
     return fold(re.sub(r"\s*\(.*?\)", "", title).split(",")[0]), kind
 
 
-def _title_entities(doc: Document, gaz: Gazetteer) -> dict[int, set[str]]:
-    """For gold toponyms identified by a Wikipedia page: index -> ids of the area entries named by its title."""
-    titles = {i: wiki_title(t.label) for i, t in enumerate(doc.toponyms) if "/wiki/" in t.label}
-    found = gaz.lookup_keys(k for k, _ in titles.values())
-    return {i: {e.id for e in found.get(k, ()) if e.kind != "city" and e.flags & (MAIN | ALT)
-                and (kind is None or e.kind == kind)} for i, (k, kind) in titles.items()}
+def same_entities(doc: Document, gaz: Gazetteer) -> dict[int, set[str]]:
+    """Index entries that ARE each gold toponym's entity although their id is not its GeoNames id.
+
+    Only area entries qualify (a city is a point, scored by distance): for a gold GeoNames feature, the entries
+    without a GeoNames id of their own (curated continents, seas, regions) named like the gold entity with a kind
+    that fits its feature class; for a gold Wikipedia page (GeoVirus), the non-city entries named by the page title
+    (its qualifier, e.g. "(state)", must fit). Index position -> ids.
+    """
+    wanted: dict[int, tuple[str, set[str] | None, bool]] = {}
+    for i, t in enumerate(doc.toponyms):
+        if "/wiki/" in t.label:
+            key, kind = wiki_title(t.label)
+            wanted[i] = (key, {kind} if kind else None, True)
+        elif t.geonameid and t.gold_name:
+            fclass = t.label.split(".")[0] if "." in t.label else ""
+            if fclass != "P":
+                wanted[i] = (fold(t.gold_name), _CLASS_KINDS.get(fclass), False)
+    found = gaz.lookup_keys(k for k, _, _ in wanted.values())
+    out = {}
+    for i, (key, kinds, any_id) in wanted.items():
+        out[i] = {e.id for e in found.get(key, ()) if e.kind != "city" and e.flags & (MAIN | ALT)
+                  and (any_id or not e.id.startswith("gn:")) and (kinds is None or e.kind in kinds)
+                  and (any_id or e.kind != "country")}
+    return out
 
 
 def _error(t: Toponym, entry, same_ids: set[str] = frozenset()) -> float:
@@ -303,7 +326,7 @@ def evaluate_document(doc: Document, gaz: Gazetteer) -> tuple[list[dict], float]
             chosen[(men.start, men.end)] = p.gazetteer_id
     secs = time.perf_counter() - t0
     by_id = {e.id: e for m in ordered for e in m.entries}
-    titles = _title_entities(doc, gaz)
+    titles = same_entities(doc, gaz)
     records = []
     for i, t in enumerate(doc.toponyms):
         m = matches[(t.start, t.end)]
