@@ -270,8 +270,8 @@ def build_geocoder(config: GeocoderConfig) -> Geocoder:
 
 # failures and the circuit breaker ------------------------------------------------------------------------------
 
-def classify_failure(exc: BaseException) -> tuple[str, bool] | None:
-    """(why, trips the breaker at once) for a provider failure, None for an error that is not the provider's."""
+def classify_failure(exc: BaseException) -> tuple[str, bool]:
+    """(why, trips the breaker at once) for an exception raised by a provider call (request + parsing)."""
     status = _http_status(exc)
     if isinstance(exc, GeocoderRateLimited) or status == 429:
         return "rate limited, HTTP 429", False
@@ -291,7 +291,7 @@ def classify_failure(exc: BaseException) -> tuple[str, bool] | None:
         return "unreachable", False
     if isinstance(exc, GeocoderServiceError):
         return f"service error{f', HTTP {status}' if status else ''}", False
-    return None
+    return f"unexpected {type(exc).__name__}", False  # whatever the adapter or the answer's parser raised
 
 
 def _http_status(exc: BaseException) -> int | None:
@@ -409,11 +409,8 @@ class OnlineProvider:
         text, kwargs = self.request(query, country)
         try:
             result = self._geocode(text, exactly_one=True, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - classified below, re-raised when not the provider's
-            diagnosis = classify_failure(exc)
-            if diagnosis is None:
-                raise
-            why, trip = diagnosis
+        except Exception as exc:  # noqa: BLE001 - anything the adapter or geopy's parser raised is the provider's
+            why, trip = classify_failure(exc)
             self.breaker.failure(why, trip=trip)
             raise self.unavailable(why) from exc
         if isinstance(result, list):
