@@ -6,7 +6,7 @@ from geostory.export import story_from_json, story_to_dict
 from tests.conftest import ROOT
 
 REGENERATE = ("python -m geostory extract data/seed/article.fr.txt --lang fr --published 2023-09-14 "
-              "--source "AFP (seed story)" > data/seed.story.json")
+              "--source 'AFP (seed story)' > data/seed.story.json")
 
 
 def test_committed_seed_story_matches_a_fresh_extraction(seed_story):

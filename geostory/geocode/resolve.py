@@ -45,8 +45,8 @@ def _base_score(entry: Entry, match: Match) -> _Scored:
     score = KIND_PRIOR.get(entry.kind, 0.0)
     if entry.kind == "country":
         reasons.append("country name" if not match.demonym else "demonym of the country")
-    if entry.curated:
-        score += 4.0
+    if entry.curated:  # curated because news names them all the time: worth a large city
+        score += 6.0
         reasons.append(f"curated {entry.feature.replace('_', ' ') or entry.kind}")
     if entry.feature == "ADM1":
         score += 1.0
