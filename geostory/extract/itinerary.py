@@ -147,9 +147,24 @@ def _stops(a, c, origin_verb: bool):
             if "destination" not in prev_words[-20:]:
                 out.append((s, pid, True))
                 continue
-        if prep in _LOC_PREPS or "destination" in prev_words[-20:] or (j >= 0 and a.toks[j].lemma in TRAVEL_LEMMAS.get(a.lang, ())):
+        if prep in _LOC_PREPS or "destination" in prev_words[-20:] or (j >= 0 and a.toks[j].lemma in TRAVEL_LEMMAS.get(a.lang, ())) \
+                or _inside_locative(a, j, c.start):
             out.append((s, pid, False))
     return out
+
+
+def _inside_locative(a, j: int, floor: int) -> bool:
+    """"sur le cosmodrome russe de Vostotchny": the place ends a noun phrase introduced by a locative preposition."""
+    steps = 0
+    while j >= 0 and a.toks[j].start >= floor and steps < 6:
+        t = a.toks[j]
+        if t.low in _LOC_PREPS:
+            return True
+        if t.pos in ("VERB", "AUX", "PUNCT", "PRON") or (not t.pos and not t.low.isalpha()) or \
+                (t.low not in {"de", "du", "des", "d'", "d’", "of", "le", "la", "les", "l'", "l’", "the"} and a.is_stop(t.text)):
+            return False
+        j, steps = j - 1, steps + 1
+    return False
 
 
 def _order(raw: list) -> list:
