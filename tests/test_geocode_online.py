@@ -214,6 +214,8 @@ def test_resolve_config_accepts_names_and_dicts():
     assert resolve_config({"GEOSTORY_GEOCODER": "arcgis"}, env={}).provider == "arcgis"
     assert resolve_config({"geocoder": {"provider": "photon", "order": "cache -> online -> offline"}},
                           env={}).order == "online-first"
+    with pytest.raises(GeocodingError, match="unknown key.*'apikey'.*api_key"):
+        resolve_config({"geocoder": {"provider": "opencage", "apikey": "k"}}, env={})
 
 
 # requests -------------------------------------------------------------------------------------------------------
@@ -407,6 +409,23 @@ def test_request_budget(gaz):
     assert len(service.urls) == 2 and out[2:] == places[2:]
     assert notes == ("Nominatim: stopped after 2 online requests (GEOSTORY_GEOCODER_MAX_QUERIES): kept offline "
                      "results for 3 places",)
+
+
+def test_an_open_circuit_spends_no_budget(gaz):
+    service = FakeService(timeout)
+    places = tuple(Place(f"p{i}", f"Town {i}", "city", "FR", 45.0, 5.0) for i in range(6))
+    out, notes = geocode_places(places, config(service, order="online-first", max_queries=3), gazetteer=gaz)
+    assert out == places
+    assert notes == ("Nominatim unavailable (timeout): kept offline results for 6 places",)
+
+
+def test_each_name_is_asked_once_per_story_and_overlong_names_never(gaz):
+    service = FakeService(hit(45.1, 5.1))
+    places = (Place("p1", "Town", "city", "FR", 45.0, 5.0), Place("p2", "TOWN", "city", "FR", 45.0, 5.0),
+              Place("p3", "x" * 500, "other", "FR", 45.0, 5.0))
+    out, notes = geocode_places(places, config(service, order="online-first"), gazetteer=gaz)
+    assert service.queries() == ["Town"]
+    assert out[0].lat == out[1].lat == 45.1 and out[2] == places[2]
 
 
 @pytest.mark.parametrize("name, payload, extra", [

@@ -42,6 +42,7 @@ __all__ = ["APPROXIMATE", "ChainConfig", "geocode_places", "resolve_config"]
 ChainConfig = GeocoderConfig
 APPROXIMATE = frozenset({"context", "none"})  # offline pins an online answer may replace in offline-first order
 AGREE_KM = 50.0
+MAX_QUERY_CHARS = 200
 _OFF = {"off", "none", "false", "0", "no", ""}
 _OSM_TYPES = {"N": "node", "W": "way", "R": "relation"}
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ def geocode_places(places: Iterable[Place], chain_config: GeocoderConfig | Mappi
         try:
             out.append(run.place(place))
         except Exception as exc:  # noqa: BLE001 - the last line of "lose nothing": keep the place, say why
-            log.exception("geocoding %r failed", place.name)
+            log.warning("geocoding %r failed: %r", place.name, exc)
+            log.debug("geocoding %r failed", place.name, exc_info=True)
             run.unexpected[type(exc).__name__] += 1
             out.append(place)
     assert len(out) == len(places)
@@ -100,6 +102,7 @@ class _Run:
         self.unexpected: Counter = Counter()
         self.over_budget = 0
         self.requests = 0
+        self.memo: dict[tuple[str, str | None], tuple[CachedAnswer, bool]] = {}  # answers already given in this run
         self.focus = ""  # the story's main country, the hint for places without one
         self.offline_broken: str | None = None
 
@@ -157,6 +160,15 @@ class _Run:
         return self._apply(place, query, country, answer, cached)
 
     def _lookup(self, query: str, country: str | None) -> tuple[CachedAnswer, bool] | None:
+        key = (query.casefold(), country)
+        if key not in self.memo:
+            found = self._ask(query, country)
+            if found is None:
+                return None
+            self.memo[key] = found
+        return self.memo[key]
+
+    def _ask(self, query: str, country: str | None) -> tuple[CachedAnswer, bool] | None:
         pid = self.config.provider_id
         if self.cache is not None:
             try:
@@ -166,10 +178,11 @@ class _Run:
                 hit = None
             if hit is not None:
                 return hit, True
-        if self.requests >= self.config.max_queries:
-            self.over_budget += 1
-            return None
-        self.requests += 1
+        if not self.provider.breaker.is_open:  # an open circuit answers at once: no request, no budget spent
+            if self.requests >= self.config.max_queries:
+                self.over_budget += 1
+                return None
+            self.requests += 1
         try:
             loc = self.provider.geocode(query, country)
         except GeocoderUnavailable as exc:
@@ -238,7 +251,7 @@ class _Run:
         return cache
 
     def _drop_cache(self, exc: Exception) -> None:
-        log.warning("geocoding cache disabled for this story: %s", exc)
+        log.info("geocoding cache disabled for this story: %s", exc)
         self.notes.append(f"geocoding cache unavailable ({exc}): answers are not cached")
         self.cache = None
 
@@ -262,8 +275,9 @@ def _shared_cache(path: str, days: float | None, negative_days: float | None) ->
 
 
 def _query_of(place: Place) -> str:
-    name = place.name or (place.mentions[0].text if place.mentions else "")
-    return " ".join(name.split())
+    """The name to look up ("" for none, or for a name too long to be a place's)."""
+    name = " ".join((place.name or (place.mentions[0].text if place.mentions else "")).split())
+    return name if len(name) <= MAX_QUERY_CHARS else ""
 
 
 def _join(*parts: str) -> str:

@@ -38,7 +38,7 @@ from geostory.errors import GeocoderUnavailable, GeocodingError
 from geostory.geocode.offline import OfflineGeocoder
 
 __all__ = ["PROVIDERS", "CircuitBreaker", "GeocoderConfig", "OnlineProvider", "build_geocoder", "classify_failure",
-           "get_provider", "load_config", "provider_class", "reset_providers"]
+           "get_provider", "label_of", "load_config", "provider_class", "reset_providers"]
 
 PROVIDERS: dict[str, type[Geocoder]] = {"offline": OfflineGeocoder, **dict(sorted(SERVICE_TO_GEOCODER.items()))}
 LABELS = {"offline": "Offline gazetteer", "google": "Google", "googlev3": "Google", "here": "HERE", "herev7": "HERE",
@@ -143,33 +143,25 @@ def load_config(provider: str | None = None, *, env: Mapping[str, str] | None = 
     env = {} if env is None else env
     secrets = {} if secrets is None else secrets
     section = secrets.get(SECRETS_SECTION) if isinstance(secrets.get(SECRETS_SECTION), Mapping) else {}
-    layers = [env, secrets]  # later wins
+    known = [f.name for f in dataclasses.fields(GeocoderConfig) if f.name != "adapter_factory"]
+    unknown = [k for k in section if k not in known]
+    if unknown:
+        raise GeocodingError(f"unknown key(s) {', '.join(map(repr, unknown))} in [{SECRETS_SECTION}]: "
+                             f"use {', '.join(known)}")
     values: dict[str, Any] = {}
-    for fname, var in ENV_KEYS.items():
-        for layer in layers:
-            if layer.get(var) not in (None, ""):
-                values[fname] = layer[var]
-        if section.get(fname) not in (None, ""):
-            values[fname] = section[fname]
-    if provider:
-        values["provider"] = provider
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    for fname, var in ENV_KEYS.items():  # environment, then top-level secrets (later wins)
+        values.update({fname: layer[var] for layer in (env, secrets) if layer.get(var) not in (None, "")})
+    values.update({k: v for k, v in section.items() if v not in (None, "")})
+    values.update({k: v for k, v in {"provider": provider, **overrides}.items() if v is not None})
     name = str(values.get("provider") or "").strip().lower() or None
-    if name and "api_key" not in overrides and not section.get("api_key"):
-        var = f"GEOSTORY_{name.upper()}_API_KEY"
-        specific = next((layer[var] for layer in reversed(layers) if layer.get(var)), None)
-        if specific:
-            values["api_key"] = specific
-    values["provider"] = name
-    config = GeocoderConfig(**_coerce(values))
-    check_config(config)
-    return config
-
-
-def check_config(config: GeocoderConfig) -> None:
-    """Raise ``GeocodingError`` saying what to set when ``config`` cannot work."""
+    var = f"GEOSTORY_{(name or '').upper()}_API_KEY"
+    specific = secrets.get(var) or env.get(var)
+    if name and specific and "api_key" not in overrides and not section.get("api_key"):
+        values["api_key"] = specific
+    config = GeocoderConfig(**_coerce({**values, "provider": name}))
     if config.provider:
-        build_geocoder(config)
+        build_geocoder(config)  # raises GeocodingError with the fix when it cannot work
+    return config
 
 
 def _coerce(values: dict[str, Any]) -> dict[str, Any]:
