@@ -63,3 +63,26 @@ def run_case(text_path: Path, gold_path: Path):
     doc = get_nlp(lang)(text)
     people, quotes, events, itins = extract_narrative(doc, article, places)
     return gold, text, story_dict(places, people, quotes, events, itins)
+
+
+def make_places(text: str, spec: list[tuple[str, str, str, str | None, list[str]]]) -> tuple[Place, ...]:
+    """Places for a synthetic text: spec rows are (id, name, kind, country, surface forms)."""
+    rows = [{"id": i, "name": n, "kind": k, "country": c, "lat": 0.0, "lon": 0.0, "surface": s}
+            for i, n, k, c, s in spec]
+    return gold_places({"places": rows}, text)
+
+
+def blank_en():
+    """An English pipeline with a sentencizer only (no parse, no NER, no lemmas)."""
+    import spacy
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def narrate(text: str, lang: str = "fr", published: str | None = None, places=(), nlp=None):
+    """extract_narrative on ``text`` with the project's pipeline for ``lang`` (or ``nlp``)."""
+    from geostory.extract.narrative import extract_narrative
+    from geostory.nlp import get_nlp
+    nlp = nlp or get_nlp(lang)
+    return extract_narrative(nlp(text), Article(text=text, lang=lang, published=published), tuple(places))
