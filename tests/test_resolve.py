@@ -59,3 +59,21 @@ def test_every_place_explains_its_choice_and_keeps_alternatives():
 def test_unknown_place_is_unresolved_but_reported():
     story = extract_story(Article(text="Le village de Zzyzxqville a été évacué.", lang="fr"))
     assert all(p.resolved or p.lat is None for p in story.places)
+
+
+def test_language_of_the_article_and_context_decide_valence():
+    assert place("Le maire de Valence a inauguré la nouvelle gare.", "Valence").country == "FR"
+    assert place("En Espagne, le club de Valence a gagné à Madrid.", "Valence").country == "ES"
+
+
+def test_containment_in_parentheses():
+    assert place("La manifestation a eu lieu à Vienne (Isère) samedi.", "Vienne").country == "FR"
+    assert place("Un cyclone a frappé Saint-Denis (La Réunion) lundi.", "Saint-Denis").country == "RE"
+
+
+def test_a_city_beats_its_county_and_a_state_contains_its_cities():
+    la = place("The Lakers beat Boston in Los Angeles.", "Los Angeles", "en")
+    assert la.kind == "city"
+    ga = place("Officials in Georgia said the vote in Atlanta was fair.", "Georgia", "en")
+    assert ga.country == "US" and ga.kind == "region"
+    assert place("Troops left Georgia and Tbilisi, said Moscow.", "Georgia", "en").country == "GE"

@@ -52,7 +52,7 @@ def _base_score(entry: Entry, match: Match) -> _Scored:
         score += 1.0
         reasons.append("first-level region")
     elif entry.feature == "ADM2":
-        score += 0.5
+        score -= 0.5
     if entry.population:
         pop = math.log10(entry.population + 1) - (1.0 if entry.kind == "region" else 0.0)
         score += pop
@@ -63,8 +63,8 @@ def _base_score(entry: Entry, match: Match) -> _Scored:
         reasons.append("national capital")
     if entry.flags & MAIN:
         score += 1.0
-    elif entry.flags & ALT and entry.kind == "city":
-        score -= 1.0
+    elif entry.flags & ALT and entry.kind in ("city", "region"):
+        score -= 1.0 if entry.kind == "city" else 2.0
         reasons.append("alternate name")
     if fold(entry.name) == match.key:
         score += 0.5
@@ -144,13 +144,17 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
                     sc.score += 0.5
         scored.sort(key=lambda s: -s.score)
         chosen.append((m, scored))
-    # second pass: co-location with the places already chosen (same admin1 / country)
+    # second pass: co-location with the places already chosen (same admin1, or a region containing them)
     best_regions = Counter(s[0].entry.admin1 for _, s in chosen if s and s[0].entry.admin1)
     for m, scored in chosen:
+        inside = {a for m2, s2 in chosen if s2 and m2.key != m.key for a in (s2[0].entry.admin1, s2[0].entry.admin2) if a}
         for sc in scored:
             if sc.entry.admin1 and best_regions.get(sc.entry.admin1, 0) > (1 if sc is scored[0] else 0):
                 sc.score += 1.5
                 sc.reasons.append("near other places of the story")
+            if sc.entry.kind == "region" and sc.entry.id in inside:
+                sc.score += 6.0
+                sc.reasons.append("contains other places of the story")
         scored.sort(key=lambda s: -s.score)
     return _group(chosen, top)
 
