@@ -48,6 +48,11 @@ sys.path.insert(0, str(ROOT))
 from geostory.extract.places import Match  # noqa: E402
 from geostory.gazetteer.index import ALT, DEMONYM, MAIN, Gazetteer, get_gazetteer  # noqa: E402
 from geostory.gazetteer.text import fold, strip_article  # noqa: E402
+
+try:
+    from geostory.gazetteer.text import spelling_key  # noqa: E402
+except ImportError:  # older index without coarse spelling keys
+    spelling_key = None
 from geostory.geocode.resolve import resolve_matches  # noqa: E402
 
 MAX_ERROR_KM = 20039.0
@@ -215,6 +220,8 @@ def candidate_keys(phrase: str) -> list[tuple[str, bool]]:
         for suf, rep in _SUFFIX_RULES:
             if stripped.endswith(suf) and len(stripped) - len(suf) >= 3:
                 keys.append((stripped[: len(stripped) - len(suf)] + rep, True))
+    if spelling_key is not None and len(stripped) >= 5:
+        keys.append((spelling_key(stripped), False))  # transliteration variants, as the recognizer's last resort
     return list(dict.fromkeys(keys))
 
 
@@ -234,8 +241,11 @@ def gold_matches(doc: Document, gaz: Gazetteer) -> dict[tuple[int, int], Match]:
     for (s, e), vs in variants.items():
         entries, key, guessed = [], vs[0][0], False
         for k, dem in vs:
-            if found.get(k) and (not dem or any(x.kind != "city" or x.population >= 100_000 for x in found[k])):
-                entries, key, guessed = found[k], k, dem
+            hits = found.get(k)
+            if hits and k.startswith("~"):  # spelling variants never stand for a country (as in the recognizer)
+                hits = [x for x in hits if x.kind != "country" or x.curated]
+            if hits and (not dem or any(x.kind != "city" or x.population >= 100_000 for x in hits)):
+                entries, key, guessed = hits, k, dem
                 break
         if guessed:  # an adjective or plural names a country, a region or a large feature, not a hamlet
             entries = [x for x in entries if x.kind != "city" or x.population >= 100_000]

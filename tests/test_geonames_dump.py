@@ -149,6 +149,17 @@ def test_filtered_alternate_names(imported):
     assert tables == {"meta", "entries", "names"}
 
 
+def test_spelling_variants_for_areas_and_towns_only(imported):
+    from geostory.gazetteer.index import SPELLING
+    from geostory.gazetteer.text import fold, spelling_key
+
+    gaz = imported[0]
+    found = gaz.lookup_keys([spelling_key(fold("Genève")), spelling_key(fold("Lamar County")), spelling_key("hameau")])
+    assert [(e.id, e.flags) for e in found[spelling_key("geneve")]] == [("gn:2660646", SPELLING)]
+    assert "gn:4705086" in {e.id for e in found[spelling_key("lamar county")]}
+    assert spelling_key("hameau") not in found  # 12 inhabitants: no fuzzy key
+
+
 def test_progress_reported(imported):
     _, stats, calls = imported
     phases = [c[0] for c in calls]

@@ -252,7 +252,8 @@ def _import_features(w: _DumpWriter, path: Path, stats: dict, classes: set[str],
             names = [(name, MAIN), (ascii_name, MAIN)]
             if not alternates_given:
                 names += [(a, ALT) for a in alternates.split(",") if _proper(a)]
-            w.names(eid, names)
+            # coarse spelling keys, like the embedded index: areas and places of at least 1,000 inhabitants
+            w.names(eid, names, variants=kind in ("country", "region") or (kind == "city" and pop >= 1000))
             stats["entries_imported"] += 1
         w.flush()
         if progress:
@@ -320,9 +321,9 @@ def _finish(con: sqlite3.Connection) -> None:
         "UPDATE entries SET lat = c.lat, lon = c.lon, seat_city = COALESCE(entries.seat_city, c.name) "
         "FROM capitals c WHERE entries.kind = 'country' AND entries.country = c.country "
         "AND entries.source = 'geonames-dump'")
+    flags_or = " | ".join(f"MAX(flags & {1 << bit})" for bit in range(8))  # SQLite has no BIT_OR aggregate
     con.executescript(
-        "CREATE TABLE names_merged AS SELECT key, entry_id, "
-        "  MAX(flags & 1) | MAX(flags & 2) | MAX(flags & 4) | MAX(flags & 8) AS flags, NULL AS name "
+        f"CREATE TABLE names_merged AS SELECT key, entry_id, {flags_or} AS flags, NULL AS name "
         "  FROM names WHERE entry_id IN (SELECT id FROM entries) GROUP BY key, entry_id;"
         "DELETE FROM names; INSERT INTO names SELECT * FROM names_merged;"
         "DROP TABLE names_merged; DROP TABLE alt_stage; DROP TABLE admin_codes; DROP TABLE capitals;"
