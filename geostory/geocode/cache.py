@@ -171,8 +171,8 @@ class GeocodeCache:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise GeocodingError(f"geocoding cache folder {self.path.parent} cannot be created "
-                                     f"({exc.strerror}); set GEOSTORY_GEOCODE_CACHE to a writable file or 'off'") from None
+                raise GeocodingError(f"geocoding cache folder {self.path.parent} cannot be created ({exc.strerror}); "
+                                     "set GEOSTORY_GEOCODE_CACHE to a writable file or 'off'") from None
             try:
                 self._create()
             except sqlite3.DatabaseError as exc:

@@ -210,8 +210,9 @@ class _Run:
         if aside:  # a doubtful answer is only an alternative
             other = Candidate(ident or f"{self.config.provider}:{lat},{lon}", address, place.kind, where, lat, lon,
                               0.0, f"{self.label} answer, {aside}")
+            why = f"{self.label} answer '{address}' set aside: {aside}"
             return dataclasses.replace(place, alternatives=(other,) + place.alternatives,
-                                       reason=_join(place.reason, f"{self.label} answer '{address}' set aside: {aside}"))
+                                       reason=_join(place.reason, why))
         agree = dist is not None and dist <= AGREE_KM
         previous = ()
         if place.resolved:
