@@ -15,7 +15,7 @@ from components import (
 from components.stories import render_story_picker
 from geostory.maps import places_in_period
 
-st.set_page_config(page_title="geostory", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="geostory", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed")
 
 name = state.story_name()
 with st.sidebar:
@@ -24,16 +24,16 @@ with st.sidebar:
 story = load_story_or_stop(name)
 state.bind_story(story, name)
 state.sync_map_click(story)
+selected = state.selected_place(story)
 
 render_header(story)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     map_slot = st.container()
     period = render_timeline(story)
-    visible = places_in_period(story, *period) if period else None
-    with map_slot:
-        render_map(story, selected=state.selected_place(story), visible=visible)
-with right:
+with right:  # drawn before the map, so the panel updates first after a click
     render_place_picker(story)
-    render_place_panel(story, state.selected_place(story))
-render_article(story, selected=state.selected_place(story))
+    render_place_panel(story, selected)
+with map_slot:
+    render_map(story, selected=selected, visible=places_in_period(story, *period) if period else None)
+render_article(story, selected=selected)

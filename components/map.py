@@ -49,5 +49,6 @@ def render_map(
         center=view[0] if view else None,
         zoom=view[1] if view else None,
         on_change=lambda: state.sync_map_click(story),
+        render=False,  # st_folium renders the map itself once; a full Figure render would do it twice
     )
     return state.selected_place(story)

@@ -3,25 +3,92 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from components import state
 from components.html import STATUS_COLOURS
 from geostory.maps.style import format_date
 from geostory.maps.timeline import dated_events, story_period
-from geostory.model import Story
+from geostory.model import Event, Story
+
+TIMELINE_CSS = """
+<style>
+.gs-tl-axis { position: relative; height: 34px; margin: 6px 8px 4px 8px; border-bottom: 2px solid #9ca3af; }
+.gs-tl-dot { position: absolute; bottom: -7px; width: 12px; height: 12px; margin-left: -6px; border-radius: 50%;
+  border: 2px solid #fff; box-shadow: 0 0 0 1px #6b7280; }
+.gs-tl-tick { position: absolute; top: 38px; font-size: .72rem; color: #4b5563;
+  white-space: nowrap; }
+.gs-tl-list { margin-top: 26px; font-size: .85rem; }
+.gs-tl-ev { display: flex; gap: 8px; align-items: baseline; padding: 2px 0; }
+.gs-tl-ev.gs-out { opacity: .35; }
+.gs-tl-date { flex: 0 0 92px; font-weight: 600; color: #374151; }
+.gs-tl-chip { flex: 0 0 auto; padding: 0 6px; border-radius: 8px; color: #fff; font-size: .72rem; }
+.gs-tl-where { color: #6b7280; }
+</style>
+"""
+
+
+def timeline_html(story: Story, chosen: tuple[dt.date, dt.date] | None = None) -> str:
+    """Dated events on a time axis, then listed by date; those outside ``chosen`` are faded. Escaped."""
+    rows = dated_events(story)
+    if not rows:
+        return ""
+    first, last = min(r[1] for r in rows), max(r[2] for r in rows)
+    span = max((last - first).days, 1)
+    chosen = chosen or (first, last)
+
+    def pos(day: dt.date) -> float:
+        return 0.0 if first == last else 100.0 * (day - first).days / span
+
+    dots, ticks, seen = [], [], set()
+    for event, a, b in rows:
+        inside = a <= chosen[1] and b >= chosen[0]
+        colour = STATUS_COLOURS.get(event.status, "#6b7280")
+        x = pos(a) if first != last else 50.0
+        dots.append(
+            f'<span class="gs-tl-dot" style="left:{x:.2f}%;background:{colour};opacity:{1 if inside else 0.3}" '
+            f'title="{html.escape(format_date(event.date, event.date_precision) + ": " + event.summary, quote=True)}"></span>'
+        )
+        if a not in seen:
+            seen.add(a)
+            shift = 0 if x < 15 else (-100 if x > 85 else -50)  # keep the edge labels inside the axis
+            ticks.append(
+                f'<span class="gs-tl-tick" style="left:{x:.2f}%;transform:translateX({shift}%)">'
+                f"{html.escape(format_date(a.isoformat()))}</span>"
+            )
+    items = [_event_row(story, event, a <= chosen[1] and b >= chosen[0]) for event, a, b in rows]
+    return (
+        TIMELINE_CSS
+        + '<div class="gs-tl"><div class="gs-tl-axis">'
+        + "".join(dots + ticks)
+        + '</div><div class="gs-tl-list">'
+        + "".join(items)
+        + "</div></div>"
+    )
+
+
+def _event_row(story: Story, event: Event, inside: bool) -> str:
+    colour = STATUS_COLOURS.get(event.status, "#6b7280")
+    names = [p.name for pid in event.places if (p := story.place(pid)) is not None]
+    where = f' <span class="gs-tl-where">— {html.escape(", ".join(names))}</span>' if names else ""
+    return (
+        f'<div class="gs-tl-ev{"" if inside else " gs-out"}">'
+        f'<span class="gs-tl-date">{html.escape(format_date(event.date, event.date_precision))}</span>'
+        f'<span class="gs-tl-chip" style="background:{colour}">{html.escape(event.status)}</span>'
+        f"<span>{html.escape(event.summary)}{where}</span></div>"
+    )
 
 
 def render_timeline(story: Story, *, key: str = state.DATES_KEY) -> tuple[dt.date, dt.date] | None:
-    """Draw the dated events on a time axis and a date-range slider; returns the range chosen (None: no dates)."""
+    """The dated events on a time axis and a date-range slider; returns the range chosen (None: no dates)."""
     rows = dated_events(story)
     undated = len(story.events) - len(rows)
     period = story_period(story)
+    st.markdown("**Timeline**")
     if period is None:
-        st.caption(f"Timeline: none of the {len(story.events)} events has a date.")
+        st.caption(f"None of the {len(story.events)} events has a date.")
         return None
     first, last = period
     chosen = (first, last)
@@ -37,40 +104,11 @@ def render_timeline(story: Story, *, key: str = state.DATES_KEY) -> tuple[dt.dat
             format="D MMM YYYY",
             key=key,
         )
-    frame = pd.DataFrame(
-        {
-            "start": [pd.Timestamp(a) for _, a, _ in rows],
-            "end": [pd.Timestamp(b) + pd.Timedelta(hours=20) for _, _, b in rows],
-            "date": [format_date(e.date, e.date_precision) for e, _, _ in rows],
-            "status": [e.status for e, _, _ in rows],
-            "summary": [e.summary for e, _, _ in rows],
-            "places": [", ".join(_names(story, e.places)) for e, _, _ in rows],
-            "in range": [a <= chosen[1] and b >= chosen[0] for _, a, b in rows],
-            "row": list(range(len(rows))),
-        }
-    )
-    statuses = sorted(set(frame["status"]))
-    chart = (
-        alt.Chart(frame)
-        .mark_bar(cornerRadius=3, height=10)
-        .encode(
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount="day")),
-            x2="end:T",
-            y=alt.Y("row:O", axis=None),
-            color=alt.Color(
-                "status:N",
-                scale=alt.Scale(domain=statuses, range=[STATUS_COLOURS.get(s, "#6b7280") for s in statuses]),
-                legend=alt.Legend(orient="top", title=None),
-            ),
-            opacity=alt.condition("datum['in range']", alt.value(1.0), alt.value(0.2)),
-            tooltip=["date", "status", "summary", "places"],
-        )
-        .properties(height=max(60, 14 * len(frame)))
-    )
-    st.altair_chart(chart, width="stretch")
+    with st.container(height=230, border=False):
+        st.markdown(timeline_html(story, chosen), unsafe_allow_html=True)
     note = f"{len(rows)} dated event(s)"
     if undated:
-        note += f"; {undated} undated event(s) are not on the timeline (their places show when the whole period is selected)"
+        note += f"; {undated} undated, not on the timeline (their places show when the whole period is selected)"
     st.caption(note + ".")
     return chosen
 
@@ -82,7 +120,3 @@ def _valid(value: object, first: dt.date, last: dt.date) -> bool:
         and all(isinstance(v, dt.date) for v in value)
         and first <= value[0] <= value[1] <= last
     )
-
-
-def _names(story: Story, place_ids: tuple[str, ...]) -> list[str]:
-    return [p.name for pid in place_ids if (p := story.place(pid)) is not None]

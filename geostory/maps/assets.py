@@ -20,7 +20,6 @@ STATIC_BASE = "../../app/static"
 # name -> (path under static/, CDN URL used when static_base is None)
 JS = {
     "leaflet": ("leaflet/leaflet.js", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"),
-    "jquery": ("jquery/jquery.min.js", "https://code.jquery.com/jquery-3.7.1.min.js"),
     "markercluster": (
         "leaflet.markercluster/leaflet.markercluster.js",
         "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/leaflet.markercluster.js",
@@ -87,19 +86,18 @@ def vendored_files() -> list[Path]:
 
 
 @lru_cache(maxsize=4)
-def _read_basemap(path: str, mtime: float) -> str:
-    return Path(path).read_text(encoding="utf-8")
+def _read_basemap(path: str, mtime: float) -> dict[str, Any]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def load_basemap(path: Path = BASEMAP_PATH) -> dict[str, Any] | None:
     """The Natural Earth countries FeatureCollection, or None when the file is missing or unreadable.
 
-    A fresh dict on every call (folium annotates the data it is given). Regenerate the file with
+    The same (shared, not to be modified) dict while the file is unchanged. Regenerate the file with
     ``python data/basemap/make.py``.
     """
     try:
-        text = _read_basemap(str(path), path.stat().st_mtime)
-        data = json.loads(text)
+        data = _read_basemap(str(path), path.stat().st_mtime)
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or not data.get("features"):

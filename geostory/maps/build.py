@@ -71,7 +71,7 @@ def build_base_map(
     )
     # With tiles=None folium gives Leaflet no maxZoom, and leaflet.markercluster refuses such a map.
     m.options.update(maxZoom=MAX_ZOOM, minZoom=1)
-    assets.localise(m, ["leaflet", "jquery"], ["leaflet_css"], static_base)
+    assets.localise(m, ["leaflet"], ["leaflet_css"], static_base)
     IconImagePath(assets.icon_image_path(static_base)).add_to(m)
     MapStyle().add_to(m)
 
@@ -98,7 +98,8 @@ def build_base_map(
     fullscreen.add_to(m)
     bounds = story_bounds(story)
     if bounds:
-        FitView(bounds).add_to(m)
+        # room on the right for the itinerary's stop labels
+        FitView(bounds, padding_br=(110 if story.itineraries else 24, 24)).add_to(m)
     return m
 
 

@@ -8,12 +8,13 @@ Click protocol: each place marker's tooltip is its display name followed by a hi
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
 import folium
-from branca.element import MacroElement
-from folium.elements import JSCSSMixin
+from branca.element import Element, Figure, MacroElement
+from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
@@ -74,6 +75,21 @@ class MapStyle(MacroElement):
         self.css = css
 
 
+class PlacePopup(MacroElement):
+    """A popup bound to its parent marker, from ready, escaped HTML (no jQuery, no per-popup Figure)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }}, {maxWidth: {{ this.max_width|tojson }}});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, html_text: str, max_width: int = 300):
+        super().__init__()
+        self._name = "PlacePopup"
+        self.html, self.max_width = html_text, max_width
+
+
 class IconImagePath(MacroElement):
     """Sets ``L.Icon.Default.imagePath`` so default marker images load from our copy of Leaflet."""
 
@@ -114,15 +130,15 @@ class FitView(MacroElement):
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
-            {padding: {{ this.padding|tojson }}, maxZoom: {{ this.max_zoom|tojson }}, animate: false});
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: [24, 24],
+            paddingBottomRight: {{ this.padding_br|tojson }}, maxZoom: {{ this.max_zoom|tojson }}, animate: false});
         {% endmacro %}"""
     )
 
-    def __init__(self, bounds: list[list[float]], padding: tuple[int, int] = (24, 24), max_zoom: int = 8):
+    def __init__(self, bounds: list[list[float]], padding_br: tuple[int, int] = (24, 24), max_zoom: int = 8):
         super().__init__()
         self._name = "FitView"
-        self.bounds, self.padding, self.max_zoom = bounds, list(padding), max_zoom
+        self.bounds, self.padding_br, self.max_zoom = bounds, list(padding_br), max_zoom
 
 
 class PreferOnline(MacroElement):
@@ -172,30 +188,79 @@ class ArrowHead(JSCSSMixin, MacroElement):
         assets.localise(self, ["polylinedecorator"], [], static_base)
 
 
-def basemap_layer(data: dict[str, Any], focus: tuple[str, ...] = ()) -> folium.GeoJson:
-    """The offline Natural Earth countries as a non-interactive base layer; focus countries shaded."""
-    focus3 = set()
-    for code in focus:
-        focus3.add(_alpha3(code))
+class _Raw(Element):
+    """Ready text in a figure section, without compiling it as a Jinja template (branca does that)."""
 
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        in_focus = feature.get("properties", {}).get("iso_a3") in focus3
-        return {
-            "color": "#9a9384",
-            "weight": 0.7,
-            "fillColor": "#f1dfb6" if in_focus else "#f7f4ec",
-            "fillOpacity": 1,
-        }
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
 
-    return folium.GeoJson(
-        data,
-        name="Countries (offline)",
-        overlay=False,
-        style_function=style,
-        zoom_on_click=False,
-        interactive=False,
-        smooth_factor=0.5,
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class Basemap(folium.map.Layer):
+    """The offline Natural Earth countries: a non-interactive GeoJSON base layer, focus countries shaded.
+
+    Its JSON text is built once per data object (not on every Streamlit rerun), and it reports fixed
+    bounds so nobody walks its coordinates.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.geojson }}, {
+            interactive: false, smoothFactor: 0.5,
+            style: function (feature) {
+                var focus = {{ this.focus|tojson }}.indexOf(feature.properties.iso_a3) >= 0;
+                return {color: "#9a9384", weight: 0.7, fillOpacity: 1,
+                        fillColor: focus ? "#f1dfb6" : "#f7f4ec"};
+            }
+        });
+        {% endmacro %}"""
     )
+
+    def __init__(self, data: dict[str, Any], focus: tuple[str, ...] = (), name: str = "Countries (offline)"):
+        super().__init__(name=name, overlay=False, control=True, show=True)
+        self._name = "Basemap"
+        self.geojson = _geojson_text(data)
+        self.focus = sorted(code for c in focus if (code := _alpha3(c)))
+
+    def _get_self_bounds(self) -> list[list[float]]:
+        return [[-90.0, -180.0], [90.0, 180.0]]
+
+    def render(self, **kwargs) -> None:
+        """As folium's Layer, but its large script joins the figure as plain text (no template compile)."""
+        if self.show:
+            self.add_child(
+                ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
+                name=self.get_name() + "_add",
+            )
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            figure.script.add_child(_Raw(self._template.module.script(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+_GEOJSON_TEXT: dict[int, tuple[dict, str]] = {}
+
+
+def _geojson_text(data: dict[str, Any]) -> str:
+    """``data`` as compact JSON safe inside a <script>, memoised by object identity."""
+    hit = _GEOJSON_TEXT.get(id(data))
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    if len(_GEOJSON_TEXT) > 4:
+        _GEOJSON_TEXT.clear()
+    _GEOJSON_TEXT[id(data)] = (data, text)
+    return text
+
+
+def basemap_layer(data: dict[str, Any], focus: tuple[str, ...] = ()) -> Basemap:
+    """The offline basemap layer (see :class:`Basemap`)."""
+    return Basemap(data, focus)
 
 
 def _alpha3(code: str) -> str | None:
@@ -227,13 +292,14 @@ def place_marker(story: Story, place: Place, *, selected: bool = False) -> foliu
         icon_anchor=(size // 2, size // 2),
         class_name="gs-icon",
     )
-    return folium.Marker(
+    marker = folium.Marker(
         location=(place.lat, place.lon),
         icon=icon,
         tooltip=folium.Tooltip(tooltip_html(place), sticky=False),
-        popup=folium.Popup(popup_html(story, place), max_width=300),
         z_index_offset=1000 if selected else -10 * len(place.mentions),
     )
+    PlacePopup(popup_html(story, place)).add_to(marker)
+    return marker
 
 
 def place_layer(
@@ -324,6 +390,8 @@ def kinds_in(story: Story) -> list[str]:
 
 __all__ = [
     "ArrowHead",
+    "Basemap",
+    "PlacePopup",
     "FitView",
     "IconImagePath",
     "Legend",
