@@ -179,7 +179,7 @@ def _single_ok(a, s: int, e: int) -> bool:
     if any(es <= s and e <= ee and lab in ("PER", "PERSON") for es, ee, lab in a.ents):
         return True
     k = a.tok_at(s)
-    if k == 0 or a.masked[max(0, s - 2):s].strip() in ("", ".", "\n"):
+    if k == 0 or a.masked[max(0, s - 2):s].strip() in ("", ".", "\n") or any(st == s for st, _ in a.sents):
         return False
     near = a.toks[k - 1:k] + a.toks[k + 1:k + 2]
     return any(a.reporting(t) for t in near) or a.text[e:e + 2] == ", " and any(

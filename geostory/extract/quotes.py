@@ -199,13 +199,16 @@ def mask(text: str, spans: list[QSpan]) -> str:
         for k in range(q.start, q.end):
             if chars[k] != "\n":
                 chars[k] = " "
+        nxt = text[q.close:q.close + 2]
+        if text[q.end - 1:q.end] in ".!?…" and nxt[:1].isspace() and nxt[1:2].isupper():
+            chars[q.end - 1] = "."  # "... behind.” Officials said": the sentence ends with the quotation
     return "".join(chars)
 
 
 def split_sentences(masked: str) -> list[tuple[int, int]]:
     """Sentence spans of the masked text: breaks after . ! ? … (not after initials or titles) and at newlines."""
     out, start = [], 0
-    for m in re.finditer(r"(?<![A-Z])(?<!\bM)(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?…]+[»”\"]?(?=\s+\S)|\n+", masked):
+    for m in re.finditer(r"(?<![A-Z])(?<!\bM)(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?…]+\s*[»”\"]?(?=\s+\S)|\n+", masked):
         end = m.end()
         if masked[start:end].strip():
             out.append((start, end))
