@@ -6,11 +6,14 @@ Every string that comes from an article or a geocoder goes through :func:`html.e
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import quote as urlquote
 
 from geostory.maps.style import KIND_STYLES, context_html, format_date, kind_style
 from geostory.model import Event, Place, Quote, Story
 
+# a sentence ends at . ! ? … (not after a lone capital, as in "M. Poutine") before a capital or a quote mark
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?…]+[»\"”)]?(?=\s+[«\"“(]?[A-ZÀ-ÖØ-Þ0-9])|\n")
 STATUS_COLOURS = {"happened": "#15803d", "planned": "#b45309", "reported": "#6b7280"}
 
 PANEL_CSS = """
@@ -22,6 +25,8 @@ PANEL_CSS = """
 .gs-quote { font-style: italic; }
 .gs-speaker { font-weight: 600; font-style: normal; }
 .gs-ctx mark, .gs-article mark { padding: 0 2px; border-radius: 3px; color: inherit; }
+.gs-event-ctx { font-size: .8rem; color: #4b5563; margin-top: 2px; }
+.gs-event-ctx mark { background: #fef3c7; }
 .gs-article { white-space: pre-wrap; line-height: 1.65; font-size: .95rem; }
 .gs-article .gs-q { text-decoration: underline dotted #6b7280; }
 .gs-article mark.gs-sel { outline: 2px solid #111827; font-weight: 600; }
@@ -60,6 +65,30 @@ def quote_anchor(quote: Quote) -> str:
     return "gs-q-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in quote.id)
 
 
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The start and end of the sentence(s) around ``text[start:end]``."""
+    lo, hi = 0, len(text)
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.end() if text[m.start()] != "\n" else m.start()
+            break
+    return lo + (len(text[lo:]) - len(text[lo:].lstrip())), hi
+
+
+def event_context_html(story: Story, event: Event) -> str:
+    """The sentence an event comes from, its own words marked; empty when its span is not in the text."""
+    text = story.article.text
+    if not 0 <= event.start < event.end <= len(text):
+        return ""
+    lo, hi = sentence_bounds(text, event.start, event.end)
+    return (
+        f'<div class="gs-ctx gs-event-ctx">{html.escape(text[lo:event.start])}'
+        f"<mark>{html.escape(text[event.start:event.end])}</mark>{html.escape(text[event.end:hi])}</div>"
+    )
+
+
 def event_html(story: Story, event: Event) -> str:
     """One event: date, status, summary and actors."""
     status = event.status or "happened"
@@ -74,6 +103,7 @@ def event_html(story: Story, event: Event) -> str:
     ]
     if actors:
         parts.append(f'<div class="gs-actors">Actors: {html.escape(", ".join(actors))}</div>')
+    parts.append(event_context_html(story, event))
     parts.append("</div>")
     return "".join(parts)
 

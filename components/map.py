@@ -51,4 +51,9 @@ def render_map(
         on_change=lambda: state.sync_map_click(story),
         render=False,  # st_folium renders the map itself once; a full Figure render would do it twice
     )
+    mapped = [p.id for p in story.places if p.resolved]
+    if visible is not None:
+        shown = sum(1 for pid in mapped if pid in visible)
+        if shown < len(mapped):
+            st.caption(f"Showing {shown} of {len(mapped)} places: those with events in the chosen dates.")
     return state.selected_place(story)

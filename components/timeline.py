@@ -42,31 +42,45 @@ def timeline_html(story: Story, chosen: tuple[dt.date, dt.date] | None = None) -
     def pos(day: dt.date) -> float:
         return 0.0 if first == last else 100.0 * (day - first).days / span
 
-    dots, ticks, seen = [], [], set()
+    dots, stops = [], []
     for event, a, b in rows:
         inside = a <= chosen[1] and b >= chosen[0]
         colour = STATUS_COLOURS.get(event.status, "#6b7280")
         x = pos(a) if first != last else 50.0
+        label = format_date(event.date, event.date_precision)
         dots.append(
             f'<span class="gs-tl-dot" style="left:{x:.2f}%;background:{colour};opacity:{1 if inside else 0.3}" '
-            f'title="{html.escape(format_date(event.date, event.date_precision) + ": " + event.summary, quote=True)}"></span>'
+            f'title="{html.escape(label + ": " + event.summary, quote=True)}"></span>'
         )
-        if a not in seen:
-            seen.add(a)
-            shift = 0 if x < 15 else (-100 if x > 85 else -50)  # keep the edge labels inside the axis
-            ticks.append(
-                f'<span class="gs-tl-tick" style="left:{x:.2f}%;transform:translateX({shift}%)">'
-                f"{html.escape(format_date(a.isoformat()))}</span>"
-            )
-    items = [_event_row(story, event, a <= chosen[1] and b >= chosen[0]) for event, a, b in rows]
+        if not stops or stops[-1][1] != label:
+            stops.append((x, label))
     return (
         TIMELINE_CSS
         + '<div class="gs-tl"><div class="gs-tl-axis">'
-        + "".join(dots + ticks)
+        + "".join(dots + _ticks(stops))
         + '</div><div class="gs-tl-list">'
-        + "".join(items)
+        + "".join(_event_row(story, event, a <= chosen[1] and b >= chosen[0]) for event, a, b in rows)
         + "</div></div>"
     )
+
+
+def _ticks(stops: list[tuple[float, str]], gap: float = 18.0) -> list[str]:
+    """Axis labels; dates closer than ``gap`` percent share one label ("13 Sep 2023 – 14 Sep 2023")."""
+    groups: list[list[tuple[float, str]]] = []
+    for stop in stops:
+        if groups and stop[0] - groups[-1][-1][0] < gap:
+            groups[-1].append(stop)
+        else:
+            groups.append([stop])
+    ticks = []
+    for group in groups:
+        x = group[0][0]
+        label = group[0][1] if len(group) == 1 else f"{group[0][1]} – {group[-1][1]}"
+        shift = 0 if x < 15 else (-100 if x > 70 else -50)  # keep the edge labels inside the axis
+        ticks.append(
+            f'<span class="gs-tl-tick" style="left:{x:.2f}%;transform:translateX({shift}%)">{html.escape(label)}</span>'
+        )
+    return ticks
 
 
 def _event_row(story: Story, event: Event, inside: bool) -> str:

@@ -131,7 +131,7 @@ def legend_html(kinds: list[str] | None = None) -> str:
             continue
         rows.append(
             f'<div class="gs-legend-row"><span class="gs-marker gs-shape-{style.shape}" '
-            f'style="width:14px;height:14px;--gs-colour:{style.colour}"></span>{html.escape(style.label)}</div>'
+            f'style="width:11px;height:11px;--gs-colour:{style.colour}"></span>{html.escape(style.label)}</div>'
         )
     rows.append('<div class="gs-legend-note">size, number = mentions<br>→ itinerary, dashed = planned</div>')
     return '<div class="gs-legend"><div class="gs-legend-title">Places</div>' + "".join(rows) + "</div>"
@@ -149,12 +149,13 @@ MAP_CSS = """
 .gs-shape-diamond { border-radius: 2px; transform: rotate(45deg) scale(.88); }
 .gs-shape-diamond .gs-badge { transform: rotate(-45deg); }
 .gs-marker.gs-selected { box-shadow: 0 0 0 3px #111, 0 0 10px 4px rgba(250,204,21,.95); }
-.gs-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px; font-size: 12px;
-  line-height: 18px; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+.gs-legend { background: rgba(255,255,255,.88); padding: 4px 7px; border-radius: 4px; font-size: 11px;
+  line-height: 15px; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 .gs-legend-title { font-weight: 700; margin-bottom: 2px; }
 .gs-legend-row { display: flex; align-items: center; gap: 6px; }
-.gs-legend-row .gs-marker { border-width: 2px; box-shadow: 0 0 0 1px rgba(0,0,0,.35); }
-.gs-legend-note { color: #444; margin-top: 3px; font-size: 11px; line-height: 14px; }
+.gs-legend-row .gs-marker { border-width: 1px; box-shadow: 0 0 0 1px rgba(0,0,0,.35); }
+.gs-legend-row .gs-shape-ring { border-width: 3px; }
+.gs-legend-note { color: #444; margin-top: 2px; font-size: 10px; line-height: 12px; }
 .gs-stop { background: none; border: none; }
 .gs-stop span { display: inline-block; white-space: nowrap; background: #111827; color: #fff; padding: 1px 5px;
   border-radius: 9px; font: 600 11px/16px system-ui, sans-serif; box-shadow: 0 1px 3px rgba(0,0,0,.4); }
