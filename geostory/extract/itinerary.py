@@ -19,6 +19,7 @@ from geostory.model import Itinerary, Stop
 
 _LOC_PREPS = {"à", "au", "aux", "en", "dans", "sur", "vers", "to", "in", "at", "into", "for", "towards", "toward"}
 _ORIGIN_PREPS = {"depuis", "from"}
+_LIGHT_VERBS = {"faire", "effectuer", "entamer", "achever", "make", "pay", "begin"}
 _PAST_TRIP = re.compile(r"\b(?:déjà|auparavant|already|previously|earlier)\b", re.I)
 _TRAVEL_FORMS_EN = re.compile(r"\b(?:travel\w*|visit\w*|arriv\w+|left|leav\w+|depart\w*|went|go(?:es|ing)?|"
                               r"came|com(?:es|ing)|fl(?:ew|ies|y|ying)|head\w*|return\w*|reach\w*|land\w*|"
@@ -88,7 +89,9 @@ def _traveller(a, c, mentions):
     if c.pred is not None and c.pred.lemma:
         for p in c.toks:
             lem = p.lemma.lower()
-            if p.pos != "VERB" or lem not in TRAVEL_LEMMAS.get(a.lang, ()):
+            if fold(p.text) in TRAVEL_NOUNS and a.toks[p.head].lemma in _LIGHT_VERBS:
+                p, lem = a.toks[p.head], "visiter"  # "faire escale à", "effectuer une visite à"
+            elif p.pos != "VERB" or lem not in TRAVEL_LEMMAS.get(a.lang, ()):
                 continue
             if any(x.verbform == "Inf" and x.head == p.i for x in a.toks[p.i + 1:p.i + 4]):
                 continue  # "venant s'ajouter", "va annoncer": an auxiliary use, not a move
@@ -158,8 +161,8 @@ def _inside_locative(a, j: int, floor: int) -> bool:
     steps = 0
     while j >= 0 and a.toks[j].start >= floor and steps < 6:
         t = a.toks[j]
-        if t.low in _LOC_PREPS:
-            return True
+        if t.low in _LOC_PREPS or (t.pos == "VERB" and t.lemma in TRAVEL_LEMMAS.get(a.lang, ())):
+            return True  # a locative phrase, or the object of "visiter", "quitter", "visit"
         if t.pos in ("VERB", "AUX", "PUNCT", "PRON") or (not t.pos and not t.low.isalpha()) or \
                 (t.low not in {"de", "du", "des", "d'", "d’", "of", "le", "la", "les", "l'", "l’", "the"} and a.is_stop(t.text)):
             return False

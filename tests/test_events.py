@@ -1,0 +1,81 @@
+"""Events: status, dates resolved in narrative order, links to places; itineraries of travellers."""
+
+import pytest
+
+from tests.narrative_helpers import blank_en, make_places, narrate
+
+FR = ("Mardi, le Premier ministre indien Ravi Kumar est arrivé à Nairobi pour une visite officielle au Kenya. "
+      "La veille, il avait fait escale à Addis-Abeba. Mercredi, Ravi Kumar a visité le port de Mombasa. "
+      "Il doit ensuite se rendre à Kampala, a précisé son porte-parole. « Nous voulons investir en Afrique », "
+      "a déclaré M. Kumar à Mombasa. Le Kenya a annoncé jeudi un accord commercial. En 2019, un premier accord "
+      "avait été signé à New Delhi.")
+
+SPEC = [("india", "India", "country", "IN", ["indien"]), ("kenya", "Kenya", "country", "KE", ["Kenya"]),
+        ("nairobi", "Nairobi", "city", "KE", ["Nairobi"]), ("addis", "Addis Ababa", "city", "ET", ["Addis-Abeba"]),
+        ("mombasa", "Mombasa", "city", "KE", ["Mombasa"]), ("kampala", "Kampala", "city", "UG", ["Kampala"]),
+        ("africa", "Africa", "region", None, ["Afrique"]), ("delhi", "New Delhi", "city", "IN", ["New Delhi"])]
+
+
+@pytest.fixture(scope="module")
+def story():
+    return narrate(FR, "fr", "2024-05-09", make_places(FR, SPEC))
+
+
+def event_at(events, place):
+    return [e for e in events if place in e.places]
+
+
+def test_dates_follow_the_narrative(story):
+    events = story[2]
+    assert any(e.date == "2024-05-07" for e in event_at(events, "nairobi"))  # "Mardi" before Thursday 9 May
+    assert any(e.date == "2024-05-06" for e in event_at(events, "addis"))  # "La veille" of that Tuesday
+    assert any(e.date == "2024-05-08" for e in event_at(events, "mombasa"))
+    assert any(e.date == "2024-05-09" and e.date_text == "jeudi" for e in event_at(events, "kenya"))
+    assert any(e.date == "2019" and e.date_precision == "year" for e in event_at(events, "delhi"))
+
+
+def test_statuses(story):
+    events = story[2]
+    kampala = event_at(events, "kampala")
+    assert kampala and all(e.status == "planned" and e.date is None for e in kampala)
+    assert any(e.status == "happened" for e in event_at(events, "nairobi"))
+    assert any(e.status == "reported" for e in event_at(events, "africa"))
+
+
+def test_quote_linked_to_its_event_and_places(story):
+    q = next(q for q in story[1] if q.text.startswith("Nous voulons"))
+    assert q.speaker == "Ravi Kumar" and "africa" in q.places
+    ev = next(e for e in story[2] if e.id == q.event)
+    assert q.id in ev.quotes
+
+
+def test_event_offsets(story):
+    for e in story[2]:
+        assert FR[e.start:e.end] == e.summary
+        assert e.status in ("happened", "planned", "reported")
+
+
+def test_itinerary_in_travel_order(story):
+    (it,) = [i for i in story[3] if i.traveller == "Ravi Kumar"]
+    # New Delhi: the capital of the traveller's home country (from "indien"), named in the article
+    assert [s.place for s in it.stops] == ["delhi", "addis", "nairobi", "mombasa", "kampala"]
+    assert it.stops[-1].status == "planned"
+
+
+def test_home_capital_is_origin_only_when_mentioned():
+    text = ("Mercredi, le président zambien Peter Banda est arrivé à Harare. Il a quitté Lusaka mardi soir. "
+            "Jeudi, Peter Banda a visité Bulawayo.")
+    spec = [("zambia", "Zambia", "country", "ZM", ["zambien"]), ("harare", "Harare", "city", "ZW", ["Harare"]),
+            ("lusaka", "Lusaka", "city", "ZM", ["Lusaka"]), ("bulawayo", "Bulawayo", "city", "ZW", ["Bulawayo"])]
+    its = narrate(text, "fr", "2024-05-10", make_places(text, spec))[3]
+    assert [s.place for s in its[0].stops] == ["lusaka", "harare", "bulawayo"]
+
+
+def test_english_events_without_parser():
+    text = ("Storms hit Lisbon on Tuesday, flooding streets. The next day, firefighters rescued 40 people in Porto. "
+            "Forecasters said rain will return on Saturday.")
+    spec = [("lisbon", "Lisbon", "city", "PT", ["Lisbon"]), ("porto", "Porto", "city", "PT", ["Porto"])]
+    events = narrate(text, "en", "2024-05-09", make_places(text, spec), nlp=blank_en())[2]
+    assert any(e.date == "2024-05-07" for e in event_at(events, "lisbon"))
+    assert any(e.date == "2024-05-08" for e in event_at(events, "porto"))
+    assert any(e.date == "2024-05-11" and e.status == "planned" for e in events)
