@@ -41,11 +41,16 @@ CARTO_ATTR = (
 )
 
 
+def _escape_tooltip(text: str) -> str:
+    """HTML-escape, and also the characters that matter inside the JS template literal folium puts tooltips in."""
+    return html.escape(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
 def tooltip_html(place: Place) -> str:
     """Tooltip of a place: its escaped name and a hidden ``[[place:ID]]`` carrying the id back on click."""
     return (
-        f"{html.escape(place_label(place))}"
-        f'<span style="display:none">[[place:{html.escape(place.id)}]]</span>'
+        f"{_escape_tooltip(place_label(place))}"
+        f'<span style="display:none">[[place:{_escape_tooltip(place.id)}]]</span>'
     )
 
 

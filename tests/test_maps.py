@@ -1,0 +1,303 @@
+"""geostory.maps: the folium story map, rendered to HTML and checked without a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from geostory.export import story_from_json
+from geostory.maps import (
+    build_base_map,
+    build_map,
+    build_place_layer,
+    place_id_from_click,
+    place_id_from_tooltip,
+    place_view,
+    places_in_period,
+    story_bounds,
+    story_period,
+    tooltip_html,
+)
+from geostory.maps import assets
+from geostory.maps.layers import kinds_in
+from geostory.maps.style import format_date, marker_size, mention_context
+from geostory.maps.timeline import date_period
+from geostory.model import Article, Event, Itinerary, Mention, Place, Stop, Story
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "tests" / "data" / "sample.story.json"
+
+
+@pytest.fixture(scope="module")
+def story() -> Story:
+    return story_from_json(SAMPLE.read_text(encoding="utf-8"))
+
+
+def render(m) -> str:
+    return m.get_root().render()
+
+
+def unjs(html: str) -> str:
+    """Rendered map HTML with the JSON string escapes of embedded HTML undone, for plain assertions."""
+    html = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), html)
+    return html.replace('\\"', '"')
+
+
+def hostile_story() -> Story:
+    """A story whose every text field tries to inject HTML."""
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    text = f"Avant {evil} à Paris & « Lyon » après."
+    start = text.index("Paris")
+    return Story(
+        article=Article(text=text, title=evil, source=evil),
+        places=(
+            Place(
+                id='p"1<b>',
+                name=f"Paris {evil}",
+                kind="city",
+                country="FR",
+                lat=48.85,
+                lon=2.35,
+                mentions=(Mention(start, start + 5, "Paris"),),
+            ),
+        ),
+        events=(Event(id="e1", summary=evil, start=0, end=5, places=('p"1<b>',), actors=(evil,)),),
+        itineraries=(Itinerary(traveller=evil, stops=(Stop(place='p"1<b>', date="2023-01-02"),)),),
+    )
+
+
+# -- assets: everything is served locally -------------------------------------------------------------
+
+
+def test_every_vendored_file_exists_with_a_licence():
+    missing = [str(p) for p in assets.vendored_files() if not p.is_file()]
+    assert not missing, f"vendored assets missing: {missing}"
+    for folder in {p.relative_to(assets.STATIC_DIR).parts[0] for p in assets.vendored_files()}:
+        licences = list((assets.STATIC_DIR / folder).glob("LICEN[CS]E*"))
+        assert licences, f"static/{folder} has no LICENSE file"
+
+
+def test_map_loads_only_local_scripts_and_styles(story):
+    html = render(build_map(story))
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    styles = re.findall(r'<link[^>]+href="([^"]+)"', html)
+    assert scripts and styles
+    for url in scripts + styles:
+        assert url.startswith("../../app/static/"), url
+        assert (assets.STATIC_DIR / url.removeprefix("../../app/static/")).is_file(), url
+    assert "cdn.jsdelivr" not in html and "code.jquery" not in html and "cdnjs" not in html
+
+
+def test_default_marker_images_path_is_set(story):
+    html = render(build_map(story, selected="vladivostok"))
+    assert 'L.Icon.Default.imagePath = "../../app/static/leaflet/images/"' in html
+    assert (assets.STATIC_DIR / "leaflet" / "images" / "marker-icon.png").is_file()
+
+
+def test_cdn_mode_for_standalone_files(story):
+    html = render(build_map(story, static_base=None))
+    assert "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js" in html
+    assert "../../app/static" not in html
+
+
+def test_streamlit_static_serving_is_on():
+    config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert re.search(r"^\s*enableStaticServing\s*=\s*true", config, re.M)
+
+
+# -- basemap -----------------------------------------------------------------------------------------
+
+
+def test_offline_basemap_is_natural_earth_countries():
+    data = assets.load_basemap()
+    assert data is not None
+    names = {f["properties"]["name"] for f in data["features"]}
+    assert len(data["features"]) >= 170 and {"France", "Russia", "Japan"} <= names
+
+
+def test_base_map_has_offline_basemap_and_online_layers(story):
+    html = render(build_base_map(story))
+    assert "Countries (offline)" in html or "L.geoJson(" in html
+    assert "tile.openstreetmap.org" in html and "basemaps.cartocdn.com" in html
+    assert '"RUS"' in html and '"PRK"' in html  # the story's focus countries are shaded
+
+
+def test_missing_basemap_falls_back_to_online_tiles(story, tmp_path):
+    assert assets.load_basemap(tmp_path / "nope.geojson") is None
+    html = render(build_base_map(story, basemap={}))
+    assert "L.geoJson(" not in html
+    assert re.search(r"tile_layer_\w+\.addTo\(", html), "an online layer is shown when there is no basemap"
+
+
+def test_basemap_json_cannot_close_the_script(story):
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "</script><b>", "iso_a3": "XXX"},
+         "geometry": {"type": "Point", "coordinates": [0, 0]}}]}
+    html = render(build_base_map(story, basemap=data))
+    assert "</script><b>" not in html
+
+
+# -- markers, tooltips and clicks ---------------------------------------------------------------------
+
+
+def test_one_marker_per_resolved_place(story):
+    unresolved = replace(story.places[0], id="nowhere", lat=None, lon=None)
+    s = replace(story, places=story.places + (unresolved,))
+    html = render(build_map(s))
+    ids = re.findall(r'data-place="([^"]+)"', unjs(html))
+    assert sorted(set(ids)) == sorted(p.id for p in story.places)
+    assert "nowhere" not in ids
+
+
+@pytest.mark.parametrize("place_id", ["vladivostok", 'we"ird <id> & co', "Zürich-1", "p`${x}\\"])
+def test_tooltip_carries_the_place_id_back(place_id):
+    place = Place(id=place_id, name="Name <x> `${alert(1)}`", kind="city", country=None, lat=1.0, lon=2.0)
+    tip = tooltip_html(place)
+    assert "Name &lt;x&gt;" in tip and "display:none" in tip
+    assert "`" not in tip and "$" not in tip and "\\" not in tip  # folium puts tooltips in a JS template literal
+    # streamlit-folium returns the tooltip's text content (entities decoded), padded
+    text = "  " + html_lib.unescape(re.sub(r"<[^>]+>", "", tip)) + "\n"
+    assert place_id_from_tooltip(text) == place_id
+
+
+def test_click_value_without_tooltip_selects_nothing():
+    assert place_id_from_click(None) is None
+    assert place_id_from_click({"last_object_clicked_tooltip": None}) is None
+    assert place_id_from_click({"last_object_clicked_tooltip": "Countries"}) is None
+    assert place_id_from_click({"last_object_clicked_tooltip": "Paris[[place:p1]]"}) == "p1"
+
+
+def test_markers_styled_by_kind_and_sized_by_mentions(story):
+    html = render(build_map(story))
+    assert "gs-shape-ring" in html and "gs-shape-diamond" in html and "gs-shape-circle" in html
+    russia = story.place("russia")
+    assert f'width:{marker_size(len(russia.mentions))}px' in html
+    assert f'<span class="gs-badge">{len(russia.mentions)}</span>' in unjs(html)
+    assert marker_size(1) < marker_size(4) < marker_size(12) <= 36
+
+
+def test_legend_lists_the_kinds_present(story):
+    html = render(build_map(story))
+    assert kinds_in(story) == ["country", "region", "city", "landmark", "water"]
+    for label in ("Country", "Region", "City", "Landmark", "Sea, river, lake"):
+        assert label in html
+    assert "Other" not in html
+
+
+def test_popup_shows_first_mention_in_context(story):
+    html = render(build_map(story))
+    assert "<mark>Vladivostok</mark>" in unjs(html)
+
+
+def test_selected_place_gets_a_default_pin(story):
+    layer = build_place_layer(story, selected="vladivostok")
+    html = render(build_map(story, selected="vladivostok"))
+    assert "gs-selected" in html
+    pins = [c for c in layer._children.values() if type(c).__name__ == "Marker" and c.icon is None]
+    assert len(pins) == 1 and pins[0].location == [story.place("vladivostok").lat, story.place("vladivostok").lon]
+
+
+def test_visible_filter_keeps_only_those_places_and_the_selection(story):
+    html = render(build_map(story, visible={"moscow"}, selected="kremlin"))
+    ids = set(re.findall(r'data-place="([^"]+)"', unjs(html)))
+    assert ids == {"moscow", "kremlin"}
+
+
+def test_clustering_has_a_max_zoom(story):
+    html = render(build_map(story))
+    assert "L.markerClusterGroup(" in html
+    assert re.search(r'"maxZoom":\s*18', html)
+
+
+def test_everything_from_the_article_is_escaped():
+    html = render(build_map(hostile_story(), selected='p"1<b>'))
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+
+
+# -- itinerary ----------------------------------------------------------------------------------------
+
+
+def test_itinerary_is_an_ordered_directed_line_with_numbered_dated_stops(story):
+    html = render(build_map(story))
+    stops = story.itineraries[0].stops
+    assert html.count("L.polylineDecorator(") == len(stops) - 1
+    assert "1 · 12 Sep 2023" in unjs(html) and "2 · 13 Sep 2023" in unjs(html)
+    assert "3 · planned" in unjs(html) and "4 · planned" in unjs(html)
+    assert html.count('"dashArray": "7 6"') == 2  # the two planned legs
+
+
+def test_itinerary_skips_unknown_or_unmapped_stops(story):
+    itinerary = Itinerary(traveller="X", stops=(Stop(place="nowhere"), Stop(place="moscow")))
+    html = render(build_map(replace(story, itineraries=(itinerary,))))
+    assert "L.polylineDecorator(" not in html
+    assert '<span class="">1</span>' in unjs(html) and '">2</span>' not in unjs(html)
+
+
+# -- view, dates --------------------------------------------------------------------------------------
+
+
+def test_story_bounds_and_place_view(story):
+    (south, west), (north, east) = story_bounds(story)
+    lats = [p.lat for p in story.places]
+    lons = [p.lon for p in story.places]
+    assert (south, west, north, east) == (min(lats), min(lons), max(lats), max(lons))
+    assert story_bounds(replace(story, places=())) is None
+    assert place_view(story.place("vladivostok")) == ((43.1056, 131.8735), 8)
+    assert place_view(story.place("russia"))[1] < place_view(story.place("kremlin"))[1]
+
+
+def test_base_map_is_identical_whatever_the_selection(story):
+    """streamlit-folium remounts the map when its JS changes; the base map must not depend on the selection."""
+    from streamlit_folium import _get_map_string, generate_js_hash
+
+    a = build_base_map(story)
+    b = build_base_map(story)
+    build_place_layer(story, selected="kremlin")
+    assert generate_js_hash(_get_map_string(a)) == generate_js_hash(_get_map_string(b))
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "expected"),
+    [
+        ("2023-09-13", "day", (dt.date(2023, 9, 13), dt.date(2023, 9, 13))),
+        ("2023-09", "month", (dt.date(2023, 9, 1), dt.date(2023, 9, 30))),
+        ("2024-02", None, (dt.date(2024, 2, 1), dt.date(2024, 2, 29))),
+        ("2019", "year", (dt.date(2019, 1, 1), dt.date(2019, 12, 31))),
+        ("2023-13-01", "day", None),
+        (None, None, None),
+    ],
+)
+def test_date_period(value, precision, expected):
+    assert date_period(value, precision) == expected
+
+
+def test_date_range_filters_places(story):
+    first, last = story_period(story)
+    assert (first, last) == (dt.date(2023, 9, 13), dt.date(2023, 9, 14))
+    assert places_in_period(story, first, last) == {p.id for p in story.places}
+    on_14 = places_in_period(story, last, last)
+    assert {"white-house", "kremlin"} <= on_14
+    assert "vostochny" not in on_14 and "vladivostok" not in on_14  # only 13 Sep or undated events
+
+
+def test_format_date_and_context():
+    assert format_date("2023-09-13") == "13 Sep 2023"
+    assert format_date("2023-09-13", "month") == "Sep 2023"
+    assert format_date("2023", "year") == "2023"
+    assert format_date(None) == "undated"
+    text = "one two three four five six seven eight nine ten"
+    before, word, after = mention_context(text, Mention(14, 18, "four"), width=9)
+    assert word == "four" and before.startswith("…") and after.endswith("…")
+
+
+def test_maps_package_never_imports_streamlit():
+    code = "import sys, geostory.maps; assert 'streamlit' not in sys.modules, sorted(m for m in sys.modules if 'streamlit' in m)"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
