@@ -238,7 +238,7 @@ def test_itinerary_skips_unknown_or_unmapped_stops(story):
     itinerary = Itinerary(traveller="X", stops=(Stop(place="nowhere"), Stop(place="moscow")))
     html = render(build_map(replace(story, itineraries=(itinerary,))))
     assert "L.polylineDecorator(" not in html
-    assert '<span class="">1</span>' in unjs(html) and '">2</span>' not in unjs(html)
+    assert '<span class="">1</span>' in unjs(html) and '<span class="">2</span>' not in unjs(html)
 
 
 # -- view, dates --------------------------------------------------------------------------------------
