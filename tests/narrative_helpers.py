@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib.util
 import json
 import re
@@ -72,6 +73,7 @@ def make_places(text: str, spec: list[tuple[str, str, str, str | None, list[str]
     return gold_places({"places": rows}, text)
 
 
+@functools.lru_cache(maxsize=1)
 def blank_en():
     """An English pipeline with a sentencizer only (no parse, no NER, no lemmas)."""
     import spacy
