@@ -312,4 +312,5 @@ def test_spanish_autonomous_communities_are_all_present():
     ("Colombie-Britannique", "CA-BC"), ("oblast de Koursk", "RU-KRS"), ("Xinjiang", "CN-XJ"),
 ])
 def test_region_aliases_in_french(alias, admin_code):
-    assert {r["admin_code"] for r in regions() if r["id"] in _find(regions(), alias)} == {admin_code}
+    ids = _find(regions(), alias)
+    assert {r["admin_code"] for r in regions() if r["id"] in ids} == {admin_code}
