@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from geostory.extract.dates import find_dates, resolve
+from geostory.extract.dates import find_dates, parse_published, resolve
 from geostory.extract.lexicon import FUTURE_WORDS_EN, FUTURE_WORDS_FR, PLANNED_LEMMAS, fold
+from geostory.model import DateValue
 
 _PRED_DEPS = {"ROOT", "conj", "parataxis", "ccomp", "advcl", "acl:relcl", "relcl"}
 _SPLIT_RE = re.compile(r";|\s[—–]\s|,\s+(?:but|mais|while|tandis que|alors que|where|où|when|and|et)\s")
@@ -147,55 +148,43 @@ def _is_present(a, c: Clause) -> bool:
 
 
 def extract_events(a, clauses: list[Clause], reporting_clause_of: dict, published: str | None):
-    """Fill date, status, places of clauses (in place); returns the clauses that are events."""
-    exprs = [x for x in find_dates(a.text, a.lang)]
-    anchor = None
-    sent_dates: dict = {}
+    """Fill status and date of the clauses (in place, in text order) and return them."""
+    exprs = find_dates(a.text, a.lang)
+    anchor = None  # the day the narrative is on
+    sent_date: dict = {}
     for c in clauses:
         c.planned = _is_planned(a, c)
         c.present = _is_present(a, c)
         c.reported = c.quoted or (c.parent is not None and c.parent.reporting and c.pred is not None
                                   and c.pred.dep == "ccomp")
-        own = [x for x in exprs if x.start >= c.start and x.end <= c.end and _owned(a, c, x)]
-        for x in own:
+        for x in (x for x in exprs if x.start >= c.start and x.end <= c.end and _owned(a, c, x)):
             dv = resolve(x, published, anchor, future=c.planned)
             if dv is not None:
                 c.date, c.explicit = dv, True
                 break
         if c.explicit and c.date.precision == "day" and not c.planned and not c.quoted:
-            if c.sent not in sent_dates:
-                sent_dates[c.sent] = c.date
+            sent_date.setdefault(c.sent, c.date)
             anchor = c.date.value
-        elif c.sent not in sent_dates and not c.quoted and anchor is not None:
-            pass
-        sent_dates.setdefault(("anchor", c.sent), anchor)
+        sent_date.setdefault(("anchor", c.sent), anchor)
+    pub_day = parse_published(published)[0]
     for c in clauses:
-        if c.explicit:
-            continue
-        if c.planned:
+        if c.explicit or c.planned:
             continue
         src = reporting_clause_of.get(id(c)) or (c.parent if c.reported else None)
         if src is not None and src.date is not None and not src.planned:
             c.date = src.date
         elif c.present and not c.quoted:
-            dv = resolve(_pub_expr(), published) if published else None
-            c.date = dv
+            c.date = DateValue(pub_day.isoformat(), "day") if pub_day else None
         else:
-            d = sent_dates.get(c.sent)
-            anc = d.value if d is not None else sent_dates.get(("anchor", c.sent))
-            if anc is not None:
-                from geostory.model import DateValue
-                c.date = d or DateValue(anc, "day" if len(anc) == 10 else "month" if len(anc) == 7 else "year")
+            d = sent_date.get(c.sent)
+            anc = sent_date.get(("anchor", c.sent))
+            c.date = d or (DateValue(anc, "day") if anc else None)
     return clauses
 
 
 def _owned(a, c: Clause, x) -> bool:
+    """True when the date expression belongs to this clause (by the parse) rather than a nested one."""
     if c.pred is None or not c.toks:
         return True
     ids = {t.i for t in c.toks}
     return any(t.i in ids for t in a.toks if t.start >= x.start and t.end <= x.end)
-
-
-def _pub_expr():
-    from geostory.extract.dates import DateExpr
-    return DateExpr(0, 0, "", "pub", offset=0)
