@@ -12,9 +12,10 @@ import re
 
 from geostory.extract.events import Clause, extract_events, find_clauses
 from geostory.extract.itinerary import build_itineraries
-from geostory.extract.people import build_people, cluster_people, find_mentions, speaker_name
+from geostory.extract.people import cluster_people, find_mentions, speaker_name, strip_det
 from geostory.extract.quotes import analyse, attribute, is_document
-from geostory.model import DateValue, Event, Quote
+from geostory.model import DateValue, Event, Person, Quote
+from geostory.model import Mention as ModelMention
 
 _IMPERSONAL = re.compile(r"^(?:il|it)\s+(?:s['’]ag|y\s|n['’]y|faut|fallait|semble|paraît|reste|est\s+\w+\s+(?:de|que)|"
                          r"was\s|is\s)", re.I)
@@ -171,3 +172,24 @@ def _with_event(q: Quote, events) -> Quote:
     ev = next((e for e in events if q.id in e.quotes), None) or \
         next((e for e in events if e.start <= q.start and q.end <= e.end + 2 and e.status == "reported"), None)
     return replace(q, event=ev.id) if ev else q
+
+
+def build_people(a, people: dict, extra: list[Mention]) -> tuple[tuple[Person, ...], dict]:
+    """Person records (persons, then speaking institutions in ``extra``), and {name: person id}."""
+    out, ids = [], {}
+    for info in sorted(people.values(), key=lambda i: i["first"]):
+        pid = f"per{len(out) + 1}"
+        ids[info["name"]] = pid
+        ments = tuple(ModelMention(x.start, x.end, a.text[x.start:x.end]) for x in
+                      sorted(info["mentions"], key=lambda x: x.start))
+        out.append(Person(pid, info["name"], tuple(info["aliases"]), info.get("role_text"), "person",
+                          tuple(info["places"]), ments))
+    for m in extra:
+        name = strip_det(m.text)
+        if name in ids:
+            continue
+        pid = f"per{len(out) + 1}"
+        ids[name] = pid
+        out.append(Person(pid, name, (m.text,) if m.text != name else (), None, "organisation",
+                          tuple(m.places), (ModelMention(m.start, m.end, m.text),)))
+    return tuple(out), ids

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 
 from geostory.extract.lexicon import (DOCUMENT_NOUNS, GENERIC_ROLES, NOT_NAME_WORDS, ORG_NOUNS, PRONOUNS,
                                       ROLE_NOUNS, TITLES, fold)
-from geostory.model import Mention as ModelMention
-from geostory.model import Person
 
 _DETS = {"le", "la", "les", "l'", "l’", "un", "une", "des", "du", "au", "aux", "son", "sa", "ses", "leur", "leurs",
          "ce", "cet", "cette", "the", "a", "an", "his", "her", "its", "their", "this", "that"}
@@ -291,7 +289,7 @@ def cluster_people(a, ms: list[Mention]) -> dict:
                 key["aliases"].append(alias)
         if m.kind in ("role", "doc") and m.role:
             key["roles"].append(m.role)
-            key.setdefault("role_text", _strip_det(m.text[: m.text.find(m.name)].strip(" ,")))
+            key.setdefault("role_text", strip_det(m.text[: m.text.find(m.name)].strip(" ,")))
         for pid in m.places:
             if pid not in key["places"]:
                 key["places"].append(pid)
@@ -309,7 +307,7 @@ def _name_part(toks: list[str], full: str) -> bool:
     return len(toks) == 1 and toks[0] in ft and toks[0].lower() not in _PARTICLES
 
 
-def _strip_det(s: str) -> str:
+def strip_det(s: str) -> str:
     w = s.split(" ", 1)
     return w[1] if len(w) == 2 and w[0].lower() in _DETS else s.removeprefix("l'").removeprefix("l’")
 
@@ -327,7 +325,7 @@ def _appositions(a, ms, people) -> None:
         role.key = person.key
         info = people[person.key]
         info["roles"].append(role.role)
-        info.setdefault("role_text", _strip_det(role.text))
+        info.setdefault("role_text", strip_det(role.text))
         info["mentions"].append(role)
         for pid in role.places:
             if pid not in info["places"]:
@@ -384,8 +382,8 @@ def _assign(a, m, info) -> None:
     if m.role not in GENERIC_ROLES and m.role not in info["roles"]:
         info["roles"].append(m.role)
     if m.role not in ("homologue", "counterpart"):
-        info.setdefault("role_text", _strip_det(m.text))
-    alias = _strip_det(m.text)
+        info.setdefault("role_text", strip_det(m.text))
+    alias = strip_det(m.text)
     if alias not in info["aliases"]:
         info["aliases"].append(alias)
     for pid in m.places:
@@ -399,25 +397,4 @@ def speaker_name(m: Mention | None, people: dict) -> str | None:
         return None
     if m.key and m.key in people:
         return people[m.key]["name"]
-    return _strip_det(m.text)
-
-
-def build_people(a, people: dict, extra: list[Mention]) -> tuple[tuple[Person, ...], dict]:
-    """Person records (persons, then speaking institutions in ``extra``), and {name: person id}."""
-    out, ids = [], {}
-    for info in sorted(people.values(), key=lambda i: i["first"]):
-        pid = f"per{len(out) + 1}"
-        ids[info["name"]] = pid
-        ments = tuple(ModelMention(x.start, x.end, a.text[x.start:x.end]) for x in
-                      sorted(info["mentions"], key=lambda x: x.start))
-        out.append(Person(pid, info["name"], tuple(info["aliases"]), info.get("role_text"), "person",
-                          tuple(info["places"]), ments))
-    for m in extra:
-        name = _strip_det(m.text)
-        if name in ids:
-            continue
-        pid = f"per{len(out) + 1}"
-        ids[name] = pid
-        out.append(Person(pid, name, (m.text,) if m.text != name else (), None, "organisation",
-                          tuple(m.places), (ModelMention(m.start, m.end, m.text),)))
-    return tuple(out), ids
+    return strip_det(m.text)
