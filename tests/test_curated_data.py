@@ -175,6 +175,15 @@ def test_no_alias_points_at_two_rows_of_the_same_kind_unless_intended():
         assert not shared, shared
 
 
+def test_region_aliases_do_not_collide_across_the_two_files():
+    owners = defaultdict(set)
+    for name, r in all_rows():
+        if r["kind"] == "region":
+            for a in r["names"].split("|"):
+                owners[fold(a)].add(name)
+    assert not [a for a, files in owners.items() if len(files) > 1]
+
+
 def test_intended_shared_aliases_are_still_shared():
     # keeps INTENDED_SHARED honest: an entry that no longer collides must be removed from the list
     owners = defaultdict(set)
