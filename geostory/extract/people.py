@@ -76,6 +76,8 @@ def find_mentions(a) -> list[Mention]:
     # role, institution and document phrases
     for k, t in enumerate(toks):
         low = fold(t.text)
+        if low not in roles and low not in orgs and low not in _DOCS and low[-1:] in ("s", "x") and len(low) > 3:
+            low = low[:-1]  # plural: "les syndicats", "officials"
         kind = "role" if low in roles else "org" if low in orgs else "doc" if low in _DOCS else None
         if kind is None or t.pos in ("VERB", "ADJ", "AUX"):
             continue
@@ -289,6 +291,7 @@ def cluster_people(a, ms: list[Mention]) -> dict:
                 key["aliases"].append(alias)
         if m.kind in ("role", "doc") and m.role:
             key["roles"].append(m.role)
+            _add_role(a, key, m)
             key.setdefault("role_text", strip_det(m.text[: m.text.find(m.name)].strip(" ,")))
         for pid in m.places:
             if pid not in key["places"]:
@@ -325,6 +328,7 @@ def _appositions(a, ms, people) -> None:
         role.key = person.key
         info = people[person.key]
         info["roles"].append(role.role)
+        _add_role(a, info, role)
         info.setdefault("role_text", strip_det(role.text))
         info["mentions"].append(role)
         for pid in role.places:
@@ -369,6 +373,8 @@ def _candidates(a, m, ms, people) -> list[str]:
                 continue
         elif m.role not in GENERIC_ROLES and any(r != m.role and r not in GENERIC_ROLES for r in info["roles"]):
             continue
+        elif m.role not in GENERIC_ROLES and info.get("role_words") and not _role_words(a, m) <= info["role_words"]:
+            continue  # "le ministre de la Santé" is not "le Premier ministre"
         pc = _country(a, info["places"])
         if countries and pc and not countries & pc:
             continue
@@ -376,8 +382,27 @@ def _candidates(a, m, ms, people) -> list[str]:
     return out
 
 
+def _role_words(a, m) -> set[str]:
+    """Content words of a role phrase, without determiners, places, ages and numbers."""
+    words = set()
+    name_at = m.start + m.text.rfind(m.name) if m.name else m.end
+    for t in a.toks_in(m.start, name_at):
+        w = fold(t.text)
+        if w.isalpha() and not a.is_stop(t.text) and w not in {"ans", "an", "years", "year", "old", "age", "agé"} \
+                and not any(ps <= t.start < pe for ps, pe, _ in a.place_mentions):
+            words.add(w)
+    return words
+
+
+def _add_role(a, info, m) -> None:
+    if m.role not in GENERIC_ROLES:
+        info.setdefault("role_words", set()).update(_role_words(a, m))
+
+
 def _assign(a, m, info) -> None:
     m.key = info["name"]
+    if m.role not in GENERIC_ROLES:
+        _add_role(a, info, m)
     info["mentions"].append(m)
     if m.role not in GENERIC_ROLES and m.role not in info["roles"]:
         info["roles"].append(m.role)
