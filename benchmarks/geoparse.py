@@ -82,6 +82,7 @@ class Document:
     id: str
     text: str
     toponyms: tuple[Toponym, ...]
+    unscored: tuple[tuple[int, int], ...] = ()  # other annotated spans (no gold point): not false positives
 
 
 # ---------------------------------------------------------------- loaders
@@ -111,11 +112,14 @@ def _load_gaztag_corpus(path: Path, *, resnap: bool) -> list[Document]:
     for art in ET.parse(path).getroot().iter("article"):
         text = art.findtext("text") or ""
         tops, claimed = [], set()
-        raw = []
+        raw, unscored = [], []
         for tp in art.iter("toponym"):
             tag = tp.find("gaztag")
-            if tag is None:
-                continue  # no gold point: unresolvable, not scored
+            if tag is None:  # no gold point: unresolvable, not scored
+                s0, e0 = int(tp.findtext("start")), int(tp.findtext("end"))
+                if text[s0:e0] == tp.findtext("phrase"):
+                    unscored.append((s0, e0))
+                continue
             lat, lon = _float(tag.findtext("lat")), _float(tag.findtext("lon"))
             if lat is None or lon is None:
                 continue
@@ -130,7 +134,7 @@ def _load_gaztag_corpus(path: Path, *, resnap: bool) -> list[Document]:
                 continue
             claimed.add(span)
             tops.append(Toponym(span[0], span[1], phrase, lat, lon, gid or None, name, fcode))
-        docs.append(Document(art.get("docid") or str(len(docs)), text, tuple(tops)))
+        docs.append(Document(art.get("docid") or str(len(docs)), text, tuple(tops), tuple(unscored)))
     return docs
 
 
@@ -171,10 +175,13 @@ def load_gwn(path: Path) -> list[Document]:
     docs = []
     for art in ET.parse(path).getroot().iter("article"):
         text = art.findtext("text") or ""
-        tops, claimed = [], set()
+        tops, claimed, unscored = [], set(), []
         for tp in art.iter("toponym"):
             lat, lon = _float(tp.findtext("latitude")), _float(tp.findtext("longitude"))
             if lat is None or lon is None:
+                s0, e0 = int(tp.findtext("start")), int(tp.findtext("end"))
+                if 0 <= s0 and text[s0:e0] == tp.findtext("extractedName"):
+                    unscored.append((s0, e0))
                 continue
             name = tp.findtext("extractedName") or ""
             span = _snap(text, int(tp.findtext("start")), int(tp.findtext("end")), name, claimed)
@@ -183,7 +190,8 @@ def load_gwn(path: Path) -> list[Document]:
             claimed.add(span)
             tops.append(Toponym(span[0], span[1], name, lat, lon, (tp.findtext("geonamesID") or "").strip() or None,
                                 (tp.findtext("normalisedName") or "").strip(), tp.findtext("type") or ""))
-        docs.append(Document(art.get("file") or str(len(docs)), text, tuple(sorted(tops, key=lambda t: t.start))))
+        docs.append(Document(art.get("file") or str(len(docs)), text, tuple(sorted(tops, key=lambda t: t.start)),
+                             tuple(unscored)))
     return docs
 
 
@@ -369,6 +377,43 @@ def evaluate_document(doc: Document, gaz: Gazetteer) -> tuple[list[dict], float]
     return records, secs
 
 
+def evaluate_end_to_end(doc: Document, gaz: Gazetteer) -> tuple[dict, float]:
+    """Raw text -> Story with the English pipeline; counts against the gold toponyms, and the seconds taken."""
+    from geostory.extract.pipeline import extract_story
+    from geostory.model import Article
+
+    t0 = time.perf_counter()
+    story = extract_story(Article(text=doc.text, lang="en"), gazetteer=gaz)
+    secs = time.perf_counter() - t0
+    mentions = [(men.start, men.end, p) for p in story.places for men in p.mentions]
+    same = same_entities(doc, gaz)
+    found = correct = 0
+    for i, t in enumerate(doc.toponyms):
+        hits = [p for s, e, p in mentions if s < t.end and t.start < e]
+        found += bool(hits)
+        correct += any(_place_error(t, p, gaz, same.get(i, set())) < ACC_KM for p in hits)
+    annotated = [(t.start, t.end) for t in doc.toponyms] + list(doc.unscored)
+    on_gold = sum(any(a < e and s < b for a, b in annotated) for s, e, _ in mentions)
+    return {"gold": len(doc.toponyms), "found": found, "correct": correct, "pred": len(mentions),
+            "pred_on_annotation": on_gold}, secs
+
+
+def _place_error(t: Toponym, place, gaz: Gazetteer, same: set[str]) -> float:
+    if place.gazetteer_id and (entry := gaz.get(place.gazetteer_id)) is not None:
+        return _error(t, entry, same)
+    return km(place.lat, place.lon, t.lat, t.lon) if place.resolved else MAX_ERROR_KM
+
+
+def summarise_end_to_end(rows: list[dict], seconds: list[float]) -> dict:
+    tot = {k: sum(r[k] for r in rows) for k in ("gold", "found", "correct", "pred", "pred_on_annotation")}
+    p = tot["pred_on_annotation"] / tot["pred"] if tot["pred"] else 0.0
+    r = tot["found"] / tot["gold"] if tot["gold"] else 0.0
+    return {"docs": len(rows), "recall": round(r, 4), "precision_vs_annotations": round(p, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "acc161": round(tot["correct"] / tot["gold"], 4) if tot["gold"] else 0.0,
+            "s_per_doc": round(statistics.mean(seconds), 3) if seconds else 0.0}
+
+
 def summarise(records: list[dict], seconds: list[float]) -> dict:
     errs = [r["error_km"] for r in records]
     n = len(errs) or 1
@@ -435,6 +480,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--corpora", default=",".join(CORPORA))
     ap.add_argument("--index", type=Path, default=None, help="a gazetteer SQLite index (default: the embedded one)")
     ap.add_argument("--no-devset", action="store_true")
+    ap.add_argument("--e2e", action="store_true", help="also run the whole English pipeline on the corpora' texts")
     ap.add_argument("--errors-out", type=Path, default=None, help="write the top wrong toponyms per corpus (JSON)")
     ap.add_argument("--top", type=int, default=30)
     args = ap.parse_args(argv)
@@ -456,6 +502,13 @@ def main(argv: list[str] | None = None) -> None:
             records += recs
             secs.append(s)
         result["gold_spans"][name] = summarise(records, secs)
+        if args.e2e:
+            rows, e2e_secs = [], []
+            for doc in docs:
+                row, s = evaluate_end_to_end(doc, gaz)
+                rows.append(row)
+                e2e_secs.append(s)
+            result.setdefault("end_to_end_corpora", {})[name] = summarise_end_to_end(rows, e2e_secs)
         errors[name] = {"summary": result["gold_spans"][name], "top_wrong": top_errors(records, args.top),
                         "wrong": [r for r in records if r["error_km"] >= ACC_KM]}
     if not args.no_devset:

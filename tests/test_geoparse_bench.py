@@ -63,6 +63,7 @@ def test_trnews_offsets_are_resnapped(tmp_path):
     spans = sorted((t.start, t.end, t.phrase) for t in doc.toponyms)
     assert spans == [(13, 21, "Winnipeg"), (25, 34, "Churchill"), (48, 57, "Churchill")]
     assert {t.geonameid for t in doc.toponyms} == {"6183235", "5920996"}
+    assert doc.unscored == ((0, 7),)  # annotated without a gold point: not scored, not a false positive
 
 
 def test_geovirus_offsets_are_one_based(tmp_path):
@@ -94,6 +95,7 @@ def test_gwn_keeps_only_rows_with_coordinates(tmp_path):
     (doc,) = bench.load_gwn(path)
     assert [(t.phrase, t.label, t.geonameid) for t in doc.toponyms] == [
         ("Irish", "Non_Literal_Modifier", "2963597"), ("Dublin", "Literal", "2964574")]
+    assert doc.unscored == ((6, 12),)
 
 
 def test_auc_bounds_and_monotony():
