@@ -1,0 +1,147 @@
+"""The dashboard for real: ``streamlit run`` on a free port, Debian's Chromium driven by Playwright, and
+every request that leaves the machine aborted, so passing proves the page works offline.
+
+Needs ``/usr/bin/chromium`` (``apt-get install chromium``). Skipped without it, except in CI (``CI`` set),
+where a missing browser is a failure. Screenshots go to ``artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geostory.export import story_from_json
+from tests.apprunner import (
+    CHROMIUM,
+    PANEL,
+    AppServer,
+    content_frame,
+    map_frame,
+    marker_selector,
+    offline_browser,
+    offline_page,
+    panel_text,
+    reveal_marker,
+)
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+SEED = ROOT / "data" / "seed.story.json"
+SAMPLE = ROOT / "tests" / "data" / "sample.story.json"
+# quotes of the seed article that belong to other places than Vladivostok
+ELSEWHERE = ("gant provenant", "quand cela lui conviendra", "avec plaisir", "se poursuit encore", "civiles et militaires",
+             "grande victoire", "priorité absolue", "renforcement futur", "Ils ont souligné")
+
+
+def _require_chromium() -> None:
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        return
+    message = f"{CHROMIUM} not found: `apt-get install chromium` (Playwright's own browser download is unavailable)"
+    if os.environ.get("CI"):
+        pytest.fail(message + " -- the browser test must run in CI")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def story_setup():
+    """(story, server env, URL query): the seed when it exists, else the hand-made sample."""
+    if SEED.exists():
+        return story_from_json(SEED.read_text(encoding="utf-8")), {"GEOSTORY_STORY_DIR": str(SEED.parent)}, ""
+    env = {"GEOSTORY_STORY_DIR": str(SAMPLE.parent)}
+    return story_from_json(SAMPLE.read_text(encoding="utf-8")), env, "?story=sample"
+
+
+@pytest.fixture(scope="module")
+def server(story_setup):
+    _require_chromium()
+    with AppServer(env=story_setup[1]) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    with offline_browser() as b:
+        yield b
+
+
+def local_errors(page) -> list[str]:
+    return [f"{status} {url}" for status, url in page.local_errors]
+
+
+def open_page(browser, url: str):
+    page = offline_page(browser)
+    page.local_errors = []
+    page.on(
+        "response",
+        lambda r: page.local_errors.append((r.status, r.url)) if r.status >= 400 else None,
+    )
+    page.goto(url)
+    map_frame(page).locator(".gs-marker[data-place]").first.wait_for(state="visible", timeout=60000)
+    return page
+
+
+def test_click_vladivostok_offline(server, browser, story_setup):
+    story, _, query = story_setup
+    place = next(p for p in story.places if p.name == "Vladivostok")
+    page = open_page(browser, server.url + "/" + query)
+    frame = map_frame(page)
+
+    # the offline basemap is drawn (Natural Earth countries as SVG paths) and no online tile got through
+    countries = content_frame(page).evaluate(
+        "() => document.querySelectorAll('.leaflet-overlay-pane path').length"
+    )
+    assert countries > 150, f"basemap missing: {countries} paths"
+    assert frame.locator(".leaflet-tile-loaded").count() == 0
+    # the place markers are on the map, and the legend and the layer and fullscreen controls
+    assert frame.locator(".gs-marker[data-place]").count() + frame.locator(".marker-cluster").count() >= 3
+    assert frame.locator(".gs-legend").is_visible()
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert frame.locator(".leaflet-control-zoom-fullscreen, .fullscreen-icon").count() >= 1
+
+    reveal_marker(page, place.id, place.lat, place.lon)
+    frame.locator(marker_selector(place.id)).first.click()
+    page.locator(PANEL).get_by_role("heading", name="Vladivostok", exact=True).wait_for(timeout=20000)
+
+    panel = panel_text(page)
+    events = page.locator(f"{PANEL} .gs-event").all_inner_texts()
+    assert any(re.search(r"d[ée]monstration", e) and "Pacifi" in e for e in events), events
+    quotes = " ".join(page.locator(f"{PANEL} .gs-quote-item").all_inner_texts())
+    for words in ELSEWHERE:
+        assert words not in quotes, f"a quote of another place is shown at Vladivostok: {words!r}"
+    assert "Vladivostok" in panel and f"place={place.id}" in page.url
+
+    # the selected place gets Leaflet's default pin: its image must have loaded from static/
+    content_frame(page).wait_for_function(
+        """() => [...document.querySelectorAll("img.leaflet-marker-icon")]
+                 .some(img => img.complete && img.naturalWidth > 0 && img.src.includes("/app/static/leaflet/images/"))""",
+        timeout=10000,
+    )
+    assert not local_errors(page), local_errors(page)
+    assert all(not u.startswith(("http://127.0.0.1", "http://localhost")) for u in page.failed), page.failed
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-vladivostok.png"), full_page=True)
+    page.close()
+
+
+def test_copied_link_reopens_place_and_view(server, browser, story_setup):
+    story, _, query = story_setup
+    place = next(p for p in story.places if p.name == "Vladivostok")
+    sep = "&" if query else "?"
+    page = open_page(browser, f"{server.url}/{query}{sep}place={place.id}")
+    page.locator(PANEL).get_by_role("heading", name="Vladivostok", exact=True).wait_for(timeout=20000)
+    marker = map_frame(page).locator(marker_selector(place.id)).first
+    marker.wait_for(state="visible", timeout=10000)
+    box = marker.bounding_box()
+    frame_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    centre = (frame_box["x"] + frame_box["width"] / 2, frame_box["y"] + frame_box["height"] / 2)
+    assert abs(box["x"] + box["width"] / 2 - centre[0]) < 40 and abs(box["y"] + box["height"] / 2 - centre[1]) < 40
+    assert not local_errors(page), local_errors(page)
+    page.close()
