@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -73,18 +74,52 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=["json", "geojson"], default="json")
     ex.add_argument("--title", default=None)
     ex.add_argument("--source", default=None)
-    gz = sub.add_parser("gazetteer", help="build or describe the offline gazetteer index")
-    gz.add_argument("action", choices=["build", "info"])
+    ex.add_argument("--geocoder", default=None, metavar="NAME",
+                    help="chain an online geopy provider (nominatim, photon, arcgis, ...; default: $GEOSTORY_GEOCODER "
+                         "or offline only)")
+    gz = sub.add_parser("gazetteer", help="build, describe or import the offline gazetteer index")
+    gzs = gz.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    gzs.add_parser("build", help="build the embedded index (done automatically on first use)")
+    gzs.add_parser("info", help="row counts and location of the index")
+    imp = gzs.add_parser("import", help="build the index from GeoNames dump files (every feature, offline)")
+    imp.add_argument("all_countries", help="allCountries.zip (or a country file such as FR.zip)")
+    imp.add_argument("alternate_names", nargs="?", default=None, help="alternateNamesV2.zip (optional)")
+    imp.add_argument("--admin1", default=None, help="admin1CodesASCII.txt")
+    imp.add_argument("--admin2", default=None, help="admin2Codes.txt")
+    imp.add_argument("--min-population", type=int, default=0)
+    imp.add_argument("--out", default=None, help="index path (default: the cache folder; then set GEOSTORY_INDEX)")
     return parser
+
+
+def _gazetteer(args) -> int:
+    from geostory.gazetteer.build import default_cache_dir, describe, ensure_index
+
+    if args.action in ("build", "info"):
+        print(json.dumps(describe(ensure_index())))
+        return 0
+    from geostory.gazetteer.geonames_dump import import_dump
+
+    for path in (args.all_countries, args.alternate_names, args.admin1, args.admin2):
+        if path and not Path(path).is_file():
+            raise InputError(f"{path}: no such file")
+    out = Path(args.out) if args.out else default_cache_dir() / "geonames-full.sqlite"
+
+    def progress(phase: str, rows: int, fraction: float) -> None:
+        sys.stderr.write(f"\r{phase}: {rows:,} rows, {fraction:.0%} of the file")
+        sys.stderr.flush()
+
+    stats = import_dump(out, args.all_countries, args.alternate_names, args.admin1, progress,
+                        admin2_codes=args.admin2, min_population=args.min_population)
+    sys.stderr.write("\n")
+    print(json.dumps(stats, default=str))
+    sys.stderr.write(f"geostory: use it with GEOSTORY_INDEX={out}\n")
+    return 0
 
 
 def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "gazetteer":
-        from geostory.gazetteer.build import describe, ensure_index
-
-        print(json.dumps(describe(ensure_index())))
-        return 0
+        return _gazetteer(args)
     from geostory.export import story_to_geojson, story_to_json
     from geostory.extract.pipeline import extract_story
     from geostory.model import Article
@@ -93,7 +128,9 @@ def run(argv: list[str] | None = None) -> int:
     lang = detect_lang(text) if args.lang == "auto" else args.lang
     article = Article(text=text, lang=lang, published=args.published, title=args.title or headline_of(text),
                       source=args.source or Path(args.path).name)
-    story = extract_story(article)
+    story = extract_story(article, geocoder=args.geocoder or os.environ.get("GEOSTORY_GEOCODER") or None)
+    for note in story.notes:
+        sys.stderr.write(f"geostory: note: {note}\n")
     if args.format == "geojson":
         print(json.dumps(story_to_geojson(story), ensure_ascii=False))
     else:

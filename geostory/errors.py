@@ -7,6 +7,7 @@
      +-- GazetteerError                      offline index missing, corrupt or unbuildable
      +-- GeocodingError                      an online provider failed (timeout, quota, bad answer)
           +-- GeocoderUnavailable (also ConnectionError)
+          +-- GeocoderConfigError (also ValueError)  unknown provider, missing key or user agent
 
 Messages say what went wrong, why, and how to fix it.
 """
@@ -40,3 +41,7 @@ class GeocodingError(GeostoryError):
 
 class GeocoderUnavailable(GeocodingError, ConnectionError):
     """An online provider could not be reached (network down, timeout, 5xx, 429)."""
+
+
+class GeocoderConfigError(GeocodingError, ValueError):
+    """The geocoder settings cannot work: unknown provider, missing API key or user agent."""

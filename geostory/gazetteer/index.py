@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -46,6 +47,7 @@ class Gazetteer:
     """Name -> entries lookups over the SQLite index; safe to share across threads (one connection each)."""
 
     def __init__(self, path: Path | str | None = None):
+        path = path or os.environ.get("GEOSTORY_INDEX")  # e.g. a full GeoNames import
         self.path = Path(path) if path else ensure_index()
         if not self.path.exists():
             raise GazetteerError(f"gazetteer index not found at {self.path}; run `geostory gazetteer build`")

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from geostory.errors import GeocoderUnavailable, GeocodingError
+from geostory.errors import GeocoderConfigError, GeocoderUnavailable, GeocodingError
 from geostory.gazetteer.index import Gazetteer
 from geostory.geocode.cache import CachedAnswer, GeocodeCache, default_cache_path
 from geostory.geocode.offline import OfflineGeocoder
@@ -60,7 +60,7 @@ def resolve_config(chain_config: GeocoderConfig | Mapping[str, Any] | str | None
         secrets_like = SECRETS_SECTION in chain_config or any(
             str(k).startswith("GEOSTORY_") or k in ENV_KEYS.values() for k in chain_config)
         return load_config(env=env, secrets=chain_config if secrets_like else {SECRETS_SECTION: chain_config})
-    raise GeocodingError(f"geocoder configuration must be a GeocoderConfig, a dict or a provider name, "
+    raise GeocoderConfigError(f"geocoder configuration must be a GeocoderConfig, a dict or a provider name, "
                          f"not {type(chain_config).__name__}")
 
 

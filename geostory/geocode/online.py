@@ -34,7 +34,7 @@ from geopy.geocoders import SERVICE_TO_GEOCODER
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from geostory.errors import GeocoderUnavailable, GeocodingError
+from geostory.errors import GeocoderConfigError, GeocoderUnavailable
 from geostory.geocode.offline import OfflineGeocoder
 
 __all__ = ["PROVIDERS", "CircuitBreaker", "GeocoderConfig", "OnlineProvider", "build_geocoder", "classify_failure",
@@ -125,7 +125,7 @@ def provider_class(name: str) -> type[Geocoder]:
     """The geopy class registered under ``name``; an unknown name is an error listing the valid ones."""
     cls = PROVIDERS.get(str(name).strip().lower())
     if cls is None:
-        raise GeocodingError(f"unknown geocoder {name!r}: choose one of {', '.join(PROVIDERS)}")
+        raise GeocoderConfigError(f"unknown geocoder {name!r}: choose one of {', '.join(PROVIDERS)}")
     return cls
 
 
@@ -146,7 +146,7 @@ def load_config(provider: str | None = None, *, env: Mapping[str, str] | None = 
     known = [f.name for f in dataclasses.fields(GeocoderConfig) if f.name != "adapter_factory"]
     unknown = [k for k in section if k not in known]
     if unknown:
-        raise GeocodingError(f"unknown key(s) {', '.join(map(repr, unknown))} in [{SECRETS_SECTION}]: "
+        raise GeocoderConfigError(f"unknown key(s) {', '.join(map(repr, unknown))} in [{SECRETS_SECTION}]: "
                              f"use {', '.join(known)}")
     values: dict[str, Any] = {}
     for fname, var in ENV_KEYS.items():  # environment, then top-level secrets (later wins)
@@ -169,7 +169,7 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in values.items():
         if name not in fields:
-            raise GeocodingError(f"unknown geocoder setting {name!r}: use one of {', '.join(ENV_KEYS)}")
+            raise GeocoderConfigError(f"unknown geocoder setting {name!r}: use one of {', '.join(ENV_KEYS)}")
         default = fields[name].default
         label = ENV_KEYS.get(name, name)
         if name == "options":
@@ -184,9 +184,9 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
             try:
                 num = float(value)
             except (TypeError, ValueError):
-                raise GeocodingError(f"{label} must be a number, not {value!r}") from None
+                raise GeocoderConfigError(f"{label} must be a number, not {value!r}") from None
             if not math.isfinite(num) or num < 0:
-                raise GeocodingError(f"{label} must be a positive number, not {value!r}")
+                raise GeocoderConfigError(f"{label} must be a positive number, not {value!r}")
             out[name] = int(num) if isinstance(default, int) else num
         else:
             out[name] = None if value is None else str(value).strip()
@@ -201,7 +201,7 @@ def _options(value: Any, label: str) -> dict[str, Any]:
     except (TypeError, ValueError):
         parsed = None
     if not isinstance(parsed, dict):
-        raise GeocodingError(f"{label} must be a JSON object such as '{{\"auth_id\": \"...\"}}', not {value!r}")
+        raise GeocoderConfigError(f"{label} must be a JSON object such as '{{\"auth_id\": \"...\"}}', not {value!r}")
     return parsed
 
 
@@ -209,7 +209,7 @@ def _order(value: Any, label: str) -> str:
     text = str(value).lower()
     first = min(((text.find(w), w) for w in ("offline", "online") if w in text), default=None)
     if first is None:
-        raise GeocodingError(f"{label} must be 'offline-first' (cache -> offline -> online) or "
+        raise GeocoderConfigError(f"{label} must be 'offline-first' (cache -> offline -> online) or "
                              f"'online-first' (cache -> online -> offline), not {value!r}")
     return f"{first[1]}-first"
 
@@ -223,7 +223,7 @@ def build_geocoder(config: GeocoderConfig) -> Geocoder:
     label = label_of(name)
     params = inspect.signature(cls.__init__).parameters
     if name == "nominatim" and not config.user_agent:
-        raise GeocodingError(
+        raise GeocoderConfigError(
             "Nominatim requires a user agent naming your application (OSM usage policy): set GEOSTORY_USER_AGENT, "
             "e.g. 'my-newsroom-maps/1.0 (maps@example.org)', or user_agent in the [geocoder] section of secrets")
     kwargs: dict[str, Any] = {"timeout": config.timeout, "user_agent": config.user_agent or DEFAULT_USER_AGENT}
@@ -231,20 +231,20 @@ def build_geocoder(config: GeocoderConfig) -> Geocoder:
         kwargs["adapter_factory"] = config.adapter_factory
     if config.domain:
         if "domain" not in params:
-            raise GeocodingError(f"{label} has no configurable domain; unset GEOSTORY_GEOCODER_DOMAIN")
+            raise GeocoderConfigError(f"{label} has no configurable domain; unset GEOSTORY_GEOCODER_DOMAIN")
         kwargs["domain"] = config.domain
     key_param = next((p for p in _KEY_PARAMS if p in params), None)
     if key_param is None and "username" in params and params["username"].default is inspect.Parameter.empty:
         key_param = "username"  # GeoNames: the account name is the key
     if config.api_key:
         if key_param is None:
-            raise GeocodingError(f"{label} takes no API key; unset GEOSTORY_GEOCODER_API_KEY or use "
+            raise GeocoderConfigError(f"{label} takes no API key; unset GEOSTORY_GEOCODER_API_KEY or use "
                                  f"GEOSTORY_GEOCODER_OPTIONS for its credentials")
         kwargs[key_param] = config.api_key
     accepted = [p for p in params if p not in ("self", "args", "kwargs")]
     for opt, value in config.options.items():
         if opt not in params:
-            raise GeocodingError(f"{label} does not accept option {opt!r} (GEOSTORY_GEOCODER_OPTIONS); "
+            raise GeocoderConfigError(f"{label} does not accept option {opt!r} (GEOSTORY_GEOCODER_OPTIONS); "
                                  f"it accepts {', '.join(accepted)}")
         kwargs[opt] = value
     missing = [p for p, v in params.items() if v.default is inspect.Parameter.empty and p != "self"
@@ -253,11 +253,11 @@ def build_geocoder(config: GeocoderConfig) -> Geocoder:
         hint = {key_param: f"GEOSTORY_GEOCODER_API_KEY (or GEOSTORY_{name.upper()}_API_KEY)",
                 "domain": "GEOSTORY_GEOCODER_DOMAIN"}
         need = ", ".join(f"{p} (set {hint.get(p, 'it in GEOSTORY_GEOCODER_OPTIONS')})" for p in missing)
-        raise GeocodingError(f"{label} needs {need}")
+        raise GeocoderConfigError(f"{label} needs {need}")
     try:
         return cls(**kwargs)
     except (ConfigurationError, TypeError, ValueError) as exc:
-        raise GeocodingError(f"{label} could not be set up: {exc}") from None
+        raise GeocoderConfigError(f"{label} could not be set up: {exc}") from None
 
 
 # failures and the circuit breaker ------------------------------------------------------------------------------
