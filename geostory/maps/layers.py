@@ -117,6 +117,8 @@ class Legend(MacroElement):
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "gs-legend-control");
             div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -383,6 +385,7 @@ def itinerary_layer(
             ),
             interactive=False,
             keyboard=False,
+            z_index_offset=500,  # above place markers; not interactive, so clicks go through
         ).add_to(group)
     return group
 

@@ -134,7 +134,7 @@ def legend_html(kinds: list[str] | None = None) -> str:
             f'style="width:11px;height:11px;--gs-colour:{style.colour}"></span>{html.escape(style.label)}</div>'
         )
     rows.append('<div class="gs-legend-note">size, number = mentions<br>→ itinerary, dashed = planned</div>')
-    return '<div class="gs-legend"><div class="gs-legend-title">Places</div>' + "".join(rows) + "</div>"
+    return '<details class="gs-legend" open><summary class="gs-legend-title">Places</summary>' + "".join(rows) + "</details>"
 
 
 MAP_CSS = """
@@ -151,7 +151,7 @@ MAP_CSS = """
 .gs-marker.gs-selected { box-shadow: 0 0 0 3px #111, 0 0 10px 4px rgba(250,204,21,.95); }
 .gs-legend { background: rgba(255,255,255,.88); padding: 4px 7px; border-radius: 4px; font-size: 11px;
   line-height: 15px; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
-.gs-legend-title { font-weight: 700; margin-bottom: 2px; }
+.gs-legend-title { font-weight: 700; margin-bottom: 2px; cursor: pointer; }
 .gs-legend-row { display: flex; align-items: center; gap: 6px; }
 .gs-legend-row .gs-marker { border-width: 1px; box-shadow: 0 0 0 1px rgba(0,0,0,.35); }
 .gs-legend-row .gs-shape-ring { border-width: 3px; }
