@@ -145,3 +145,29 @@ def test_copied_link_reopens_place_and_view(server, browser, story_setup):
     assert abs(box["x"] + box["width"] / 2 - centre[0]) < 40 and abs(box["y"] + box["height"] / 2 - centre[1]) < 40
     assert not local_errors(page), local_errors(page)
     page.close()
+
+
+def test_online_tiles_replace_the_offline_basemap_when_reachable(server, browser, story_setup):
+    """With the tile server "reachable" (answered locally by the test), the map switches to OpenStreetMap."""
+    _, _, query = story_setup
+    tile = (ROOT / "static" / "leaflet" / "images" / "layers.png").read_bytes()
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    seen: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            r.continue_()
+        elif url.startswith("https://tile.openstreetmap.org/"):
+            seen.append(url)
+            r.fulfill(status=200, content_type="image/png", body=tile)
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(server.url + "/" + query)
+    frame = map_frame(page)
+    frame.locator(".leaflet-tile-loaded").first.wait_for(state="attached", timeout=60000)
+    assert len(seen) > 1  # the probe, then real tiles
+    assert content_frame(page).evaluate("() => document.querySelectorAll('.leaflet-overlay-pane path').length") < 50
+    page.close()
