@@ -97,3 +97,23 @@ def test_subprocess_bad_input_has_no_traceback(tmp_path):
     proc = run_cli("extract", str(tmp_path / "missing.txt"))
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
+
+
+def test_unknown_geocoder_lists_the_valid_names(tmp_path, capsys):
+    f = tmp_path / "a.txt"
+    f.write_text("Le président est à Paris.", encoding="utf-8")
+    err = _bad(tmp_path, capsys, str(f), "--geocoder", "bogus")
+    assert "nominatim" in err and "photon" in err
+
+
+def test_nominatim_without_user_agent_says_how_to_fix(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GEOSTORY_USER_AGENT", raising=False)
+    f = tmp_path / "a.txt"
+    f.write_text("Le président est à Paris.", encoding="utf-8")
+    assert "GEOSTORY_USER_AGENT" in _bad(tmp_path, capsys, str(f), "--geocoder", "nominatim")
+
+
+def test_gazetteer_import_of_a_missing_dump(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        raise SystemExit(main(["gazetteer", "import", str(tmp_path / "allCountries.zip")]))
+    assert exc.value.code == 2 and "no such file" in capsys.readouterr().err
