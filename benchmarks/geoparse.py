@@ -47,7 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geostory.extract.places import Match, Unknown  # noqa: E402
+from geostory.extract.places import FACILITY_AFTER, NOT_PLACES, Match, Unknown  # noqa: E402
 from geostory.gazetteer.index import ALT, DEMONYM, MAIN, Gazetteer, get_gazetteer  # noqa: E402
 from geostory.gazetteer.text import fold, strip_article  # noqa: E402
 
@@ -220,18 +220,32 @@ _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def candidate_keys(phrase: str) -> list[tuple[str, bool]]:
-    """Keys to try for a gold phrase, in order, each with whether it is a demonym guess."""
+    """Keys to try for a gold phrase, in order, each with whether it is a demonym guess.
+
+    The phrase; without possessive or leading determiner; adjective/plural suffix rules on its last word
+    ("Kenyan" -> "kenya", "North American" -> "north america"); its coarse spelling key; then its name-shaped
+    parts, longest first ("Colorado State University" -> "colorado state", "colorado"), as the recognizer would
+    find a place inside an organisation's name.
+    """
     key = fold(phrase)
     keys = [(key, False)]
     base = re.sub(r"['’]s$", "", key)
     stripped = strip_article(base)
     keys += [(k, False) for k in (base, stripped) if k != key]
-    if " " not in stripped:
-        for suf, rep in _SUFFIX_RULES:
-            if stripped.endswith(suf) and len(stripped) - len(suf) >= 3:
-                keys.append((stripped[: len(stripped) - len(suf)] + rep, True))
+    head, _, last = stripped.rpartition(" ")
+    for suf, rep in _SUFFIX_RULES:
+        if last.endswith(suf) and len(last) - len(suf) >= 3:
+            keys.append(((head + " " if head else "") + last[: len(last) - len(suf)] + rep, True))
     if spelling_key is not None and len(stripped) >= 5:
         keys.append((spelling_key(stripped), False))  # transliteration variants, as the recognizer's last resort
+    words = _WORD_RE.findall(phrase)
+    if words and fold(words[-1]) in FACILITY_AFTER:
+        return list(dict.fromkeys(keys))  # "Royal Street", "Sloss Furnaces Park": a facility, not its first word
+    for n in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - n + 1):
+            part = words[i: i + n]
+            if part[0][:1].isupper() and part[-1][:1].isupper() and not (n == 1 and fold(part[0]) in NOT_PLACES):
+                keys.append((fold(" ".join(part)), False))
     return list(dict.fromkeys(keys))
 
 
