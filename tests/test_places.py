@@ -82,3 +82,9 @@ def test_facility_is_placed_by_context_and_flagged_approximate():
     assert mosque.kind == "landmark" and mosque.provider == "context"
     assert mosque.note and "approximate" in mosque.note
     assert abs(mosque.lat - found["Tripoli"].lat) < 0.01
+
+
+def test_acronyms_match_only_in_capitals():
+    found = places_of("Who said the UN would act? Un homme est venu.", "en")
+    assert "UN" in found and found["UN"].country == "US"
+    assert "Who" not in found and "Un" not in found

@@ -198,10 +198,12 @@ def _accept(text, span, key, entries, ner, sentence_initial, lang, words) -> Mat
     strong = any(x.kind == "country" or x.curated for x in name_entries)
     if not _is_name_shape(span) and not (strong and any(w.cap for w in span)):
         return None
-    if all(x.flags == ABBREV for x in name_entries) and not surface.isupper():
-        return None
+    name_entries = [x for x in name_entries if x.flags != ABBREV or surface.isupper()]
+    if not name_entries:
+        return None  # an acronym written in lower case ("who", "Un")
     if len(span) == 1 and (key in NOT_PLACES or len(surface) <= 2):
-        return None
+        if not (surface.isupper() and any(x.flags & ABBREV for x in name_entries)):
+            return None  # "Mai", "Est", "Un"; but "UN" written as an acronym is the organisation
     located = ner is not None and ("LOC" in ner or "GPE" in ner)
     preposition = _word_before(text, s) in PLACE_PREPOSITIONS
     if surface.isupper() and not strong:
@@ -215,8 +217,9 @@ def _accept(text, span, key, entries, ner, sentence_initial, lang, words) -> Mat
         if all(x.population < 5_000 and x.kind == "city" for x in name_entries) and not _repeated_with_cue(
                 text, key, words):
             return None  # a bare capitalised word naming only hamlets ("the Herald reported")
-        if sentence_initial and not _capitalised_elsewhere(text, surface, s, words):
-            return None  # "Mobile", "Nice", "Reading" opening a sentence
+    if len(span) == 1 and sentence_initial and not located and not any(x.kind == "country" for x in name_entries):
+        if not _capitalised_elsewhere(text, surface, s, words):
+            return None  # "Mobile", "Nice", "Cher", "Reading" opening a sentence
     return Match(s, e, surface, key, name_entries, ner)
 
 

@@ -308,7 +308,13 @@ def load_curated(w: IndexWriter) -> None:
                     country=(row.get("country") or "").upper() or None, source=row.get("source") or fname,
                     seat_city=row.get("metonym_city") or row.get("capital") or None)
             aliases = [a.strip() for a in (row.get("names") or "").split("|")]
-            w.names(eid, [(row["name"], MAIN)] + [(a, ALT) for a in aliases if a])
+            # acronyms ("UN", "WHO", "OTAN") only match when the text writes them in capitals
+            w.names(eid, [(row["name"], MAIN)] + [(a, ABBREV if _is_acronym(a) else ALT) for a in aliases if a])
+
+
+def _is_acronym(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters) and " " not in name.strip()
 
 
 def describe(path: Path) -> dict:
