@@ -77,3 +77,13 @@ def test_weekdays_and_org_words_are_not_people():
     text = "Mercredi, la Banque Centrale a relevé ses taux. Jeudi, Le Monde a publié un éditorial."
     people, _q, _e, _i = narrate(text, "fr", "2024-05-10")
     assert not [p for p in people if p.kind == "person"]
+
+
+def test_role_phrase_with_other_words_is_another_person():
+    text = ("Le Premier ministre Jean Dubois était à Lille lundi. « Nous tiendrons », a martelé le Premier ministre. "
+            "Le ministre de la Santé a estimé que « la situation s'améliore ». Les syndicats dénoncent « une "
+            "provocation ».")
+    quotes = {q.text: q.speaker for q in narrate(text, "fr", "2024-05-10")[1]}
+    assert quotes["Nous tiendrons"] == "Jean Dubois"
+    assert quotes["la situation s'améliore"] == "ministre de la Santé"
+    assert quotes["une provocation"] == "syndicats"
