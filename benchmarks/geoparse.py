@@ -219,8 +219,8 @@ _SUFFIX_RULES = (
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
-def candidate_keys(phrase: str) -> list[tuple[str, bool]]:
-    """Keys to try for a gold phrase, in order, each with whether it is a demonym guess.
+def candidate_keys(phrase: str) -> list[tuple[str, str]]:
+    """Keys to try for a gold phrase, in order, each with how it was made: "name", "demonym" (a guess) or "part".
 
     The phrase; without possessive or leading determiner; adjective/plural suffix rules on its last word
     ("Kenyan" -> "kenya", "North American" -> "north america"); its coarse spelling key; then its name-shaped
@@ -228,16 +228,16 @@ def candidate_keys(phrase: str) -> list[tuple[str, bool]]:
     find a place inside an organisation's name.
     """
     key = fold(phrase)
-    keys = [(key, False)]
+    keys = [(key, "name")]
     base = re.sub(r"['’]s$", "", key)
     stripped = strip_article(base)
-    keys += [(k, False) for k in (base, stripped) if k != key]
+    keys += [(k, "name") for k in (base, stripped) if k != key]
     head, _, last = stripped.rpartition(" ")
     for suf, rep in _SUFFIX_RULES:
         if last.endswith(suf) and len(last) - len(suf) >= 3:
-            keys.append(((head + " " if head else "") + last[: len(last) - len(suf)] + rep, True))
+            keys.append(((head + " " if head else "") + last[: len(last) - len(suf)] + rep, "demonym"))
     if spelling_key is not None and len(stripped) >= 5:
-        keys.append((spelling_key(stripped), False))  # transliteration variants, as the recognizer's last resort
+        keys.append((spelling_key(stripped), "name"))  # transliteration variants, as the recognizer's last resort
     words = _WORD_RE.findall(phrase)
     if words and fold(words[-1]) in FACILITY_AFTER:
         return list(dict.fromkeys(keys))  # "Royal Street", "Sloss Furnaces Park": a facility, not its first word
@@ -245,13 +245,20 @@ def candidate_keys(phrase: str) -> list[tuple[str, bool]]:
         for i in range(len(words) - n + 1):
             part = words[i: i + n]
             if part[0][:1].isupper() and part[-1][:1].isupper() and not (n == 1 and fold(part[0]) in NOT_PLACES):
-                keys.append((fold(" ".join(part)), False))
+                keys.append((fold(" ".join(part)), "part"))
     return list(dict.fromkeys(keys))
 
 
 def _cues(text: str, starts: list[int], words: list[str], pos: int) -> list[str]:
     i = bisect.bisect_left(starts, pos)
     return [fold(w) for w in words[max(0, i - 4): i]]
+
+
+def _notable(e) -> bool:
+    return e.kind in ("country", "region") or e.curated or e.population >= PART_MIN_POPULATION
+
+
+PART_MIN_POPULATION = 10_000  # chosen on TR-News + GeoVirus (0, 1k, 10k, 100k tried)
 
 
 def gold_matches(doc: Document, gaz: Gazetteer) -> dict[tuple[int, int], Match]:
@@ -264,15 +271,17 @@ def gold_matches(doc: Document, gaz: Gazetteer) -> dict[tuple[int, int], Match]:
     out = {}
     for (s, e), vs in variants.items():
         entries, key, guessed = [], vs[0][0], False
-        for k, dem in vs:
-            hits = found.get(k)
-            if hits and k.startswith("~"):  # spelling variants never stand for a country (as in the recognizer)
+        for k, how in vs:
+            hits = found.get(k) or []
+            if k.startswith("~"):  # spelling variants never stand for a country (as in the recognizer)
                 hits = [x for x in hits if x.kind != "country" or x.curated]
-            if hits and (not dem or any(x.kind != "city" or x.population >= 100_000 for x in hits)):
-                entries, key, guessed = hits, k, dem
+            if how == "demonym":  # an adjective or plural names a country, a region or a large place
+                hits = [x for x in hits if x.kind != "city" or x.population >= 100_000]
+            elif how == "part" and not any(_notable(x) for x in hits):
+                hits = []  # inside a longer name, only a well-known place is meant ("Colorado", not "Point")
+            if hits:
+                entries, key, guessed = hits, k, how == "demonym"
                 break
-        if guessed:  # an adjective or plural names a country, a region or a large feature, not a hamlet
-            entries = [x for x in entries if x.kind != "city" or x.population >= 100_000]
         demonym = bool(entries) and (guessed or all(x.flags & DEMONYM for x in entries))
         out[(s, e)] = Match(s, e, doc.text[s:e], key, list(entries), None, demonym, _cues(doc.text, starts, words, s))
     return out

@@ -107,11 +107,11 @@ def test_auc_bounds_and_monotony():
 def test_candidate_keys_strip_and_guess():
     keys = [k for k, _ in bench.candidate_keys("The Kenyan's")]
     assert keys[0] == "the kenyan's" and "kenyan" in keys and "kenya" in keys
-    assert bench.candidate_keys("Turkey")[0] == ("turkey", False)
+    assert bench.candidate_keys("Turkey")[0] == ("turkey", "name")
     parts = [k for k, _ in bench.candidate_keys("Dubai World Cup")]
     assert parts.index("dubai world") < parts.index("dubai")  # longest parts first
     assert "colorado" not in [k for k, _ in bench.candidate_keys("Colorado State University")]  # a facility
-    assert ("north america", True) in bench.candidate_keys("North American")
+    assert ("north america", "demonym") in bench.candidate_keys("North American")
     assert "royal" not in [k for k, _ in bench.candidate_keys("Royal Street")]  # a street is not its first word
 
 
