@@ -98,3 +98,22 @@ def test_labels_in_quotes_are_not_quotes():
 def test_quote_offsets_and_places(fr_quotes):
     for q in fr_quotes.values():
         assert FR[q.start:q.end] == q.text
+
+
+def test_unnamed_speakers_and_multi_paragraph_quotes():
+    text = ("La maire de Nantes, Claire Morel, a visité le chantier jeudi. « Les travaux avancent bien », "
+            "affirme-t-elle. « Nous serons prêts en juin.\n« Le calendrier sera tenu », a-t-elle ajouté.\n"
+            "D'après un proche du dossier, « tout n'est pas réglé ». « On verra », lâche un vieil ouvrier.")
+    quotes = narrate(text, "fr", "2024-05-10")[1]
+    by = {q.text.split("\n")[0]: q for q in quotes}
+    assert by["Les travaux avancent bien"].speaker == "Claire Morel" and not by["Les travaux avancent bien"].partial
+    assert by["Nous serons prêts en juin."].verb == "ajouter"
+    assert by["tout n'est pas réglé"].speaker == "proche du dossier"
+    assert by["On verra"].speaker == "vieil ouvrier"
+
+
+def test_possessive_is_not_the_speaker():
+    text = ("“We are studying all options,” said the ministry’s spokesman, Carl Berg. “I don’t know,” a worker "
+            "told AFP.")
+    quotes = narrate(text, "en", "2024-05-10", (), nlp=blank_en())[1]
+    assert [q.speaker for q in quotes] == ["Carl Berg", "worker"]

@@ -127,7 +127,8 @@ candidate commissaire émir cheikh imam évêque archevêque élu élue militant
 économiste historien historienne politologue spécialiste étudiant étudiante agriculteur éleveur éleveuse
 porte-drapeau diplomate envoyé envoyée négociateur rapporteur coordinateur coordinatrice administrateur
 directeur-général vainqueur héros héroïne médaillé médaillée président-élu présidente-élue ministre-président
-chargé chargée délégué déléguée représentant représentante maire-adjoint adjoint adjointe opposant opposante
+chargé chargée délégué déléguée représentant représentante maire-adjoint adjoint adjointe opposant opposante proche source ouvrier ouvrière salarié salariée
+riverain riveraine manifestant manifestante
 """.split())
 
 ROLE_NOUNS_EN = frozenset("""

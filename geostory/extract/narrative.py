@@ -69,10 +69,9 @@ def _quotes(a, mentions, people):
         if spk is not None and spk.key in people:
             splaces += [p for p in people[spk.key]["places"] if p not in splaces]
         qplaces = a.places_in(q.start, q.end) + [p for p in splaces if p not in a.places_in(q.start, q.end)]
-        words = re.findall(r"\w+", a.text[q.start:q.end])
-        full = (a.text[q.start:q.start + 2].lstrip("(")[:1].isupper() and
-                (len(words) >= 5 or a.text[q.end - 1:q.end] in ".!?…")) and not a.masked[a.sent_of(q.open)[0]:q.open].strip(" :,\n—-") \
-            or a.masked[max(0, q.open - 3):q.open].strip() == ":"
+        opens = not a.masked[min(a.sent_of(q.start)[0], q.open):q.open].strip(" :,\n—-") or \
+            a.masked[max(0, q.open - 3):q.open].strip() == ":"
+        full = a.text[q.start:q.start + 2].lstrip("(")[:1].isupper() and opens
         quote = Quote(f"q{len(out) + 1}", a.text[q.start:q.end], q.start, q.end, not full, name,
                       spk.text if spk is not None and spk.kind != "pronoun" else (spk.text if spk else None),
                       None, verb, tuple(qplaces))

@@ -244,7 +244,8 @@ def attribute(a: Analysis, q: QSpan, mentions, prev_speaker):
     s = min(s, q.open)
     outside = [t for t in a.toks_in(s, e) if not a.quoted(t.start) and t.text not in PAIRS and t.text not in "»”›"]
     before = [t for t in outside if t.end <= q.open]
-    after = [t for t in outside if t.start >= q.close]
+    e = max(e, a.sent_of(max(q.close - 1, q.start))[1])  # a quotation running over paragraphs
+    after = [t for t in a.toks_in(q.close, e) if not a.quoted(t.start) and t.text not in PAIRS and t.text not in "»”›"]
     # 1. a reporting verb before the quote, in the same sentence
     for t in reversed(before):
         lem = a.reporting(t)
@@ -265,7 +266,7 @@ def attribute(a: Analysis, q: QSpan, mentions, prev_speaker):
         lem = a.reporting(t)
         if not lem:
             continue
-        between = [x for x in mentions if q.close <= x.start and x.end <= t.start]
+        between = [x for x in mentions if q.close <= x.start and x.end <= t.start] or _noun_phrase(a, q.close, t.start)
         if between and not a.masked[q.close:between[0].start].strip(" ,;—–-\u00a0") and t.start - between[0].end <= 60:
             return between[0], lem, t
         inv = _inverted_subject(a, t, mentions, e)
@@ -294,13 +295,34 @@ def _inverted_subject(a: Analysis, verb: Tok, mentions, limit: int):
                 return None
             if a.masked[verb.end:m.start].count(",") > 1 or re.search(r"[«“\"]|\bque\b|\bthat\b", a.masked[verb.end:m.start]):
                 return None
-            if _after_prep(a, m):
-                continue
+            if _after_prep(a, m) or re.match(r"\s*['’]s?\b", a.text[m.end:m.end + 3]):
+                continue  # "à la presse", "the ministry's spokesman"
             return m
+    np = _noun_phrase(a, verb.end, limit)
+    if np and not a.masked[verb.end:np[0].start].strip():
+        return np[0]
     for m in mentions:  # clitic before the verb: "a-t-elle raconté"
         if m.kind == "pronoun" and verb.start - 12 <= m.start < verb.start and m.text.startswith("-"):
             return m
     return None
+
+
+_NP_DETS = {"un", "une", "le", "la", "l'", "l’", "les", "des", "the", "a", "an"}
+
+
+def _noun_phrase(a: Analysis, start: int, end: int) -> list:
+    """An unnamed speaker right at ``start`` ("un ouvrier", "a worker") as a one-element mention list."""
+    from geostory.extract.people import Mention
+    toks = [t for t in a.toks_in(start, min(end, start + 60)) if t.text not in ",;"]
+    if len(toks) < 2 or toks[0].low not in _NP_DETS or not toks[1].text[:1].islower() or not toks[1].text.isalpha():
+        return []
+    if a.reporting(toks[1]) or toks[1].pos in ("VERB", "AUX", "ADV", "ADP"):
+        return []
+    k = 2
+    while k < len(toks) and k < 4 and toks[k].text[:1].islower() and toks[k].pos in ("ADJ",) and not a.reporting(toks[k]):
+        k += 1
+    s, e = toks[0].start, toks[k - 1].end
+    return [Mention(s, e, a.text[s:e], "role", role=toks[1].low, definite=toks[0].low not in {"un", "une", "a", "an", "des"})]
 
 
 def subject_of(a: Analysis, verb: Tok, mentions, before: list):
