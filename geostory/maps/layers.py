@@ -81,18 +81,26 @@ class MapStyle(MacroElement):
 
 
 class PlacePopup(MacroElement):
-    """A popup bound to its parent marker, from ready, escaped HTML (no jQuery, no per-popup Figure)."""
+    """A popup bound to its parent marker, from ready, escaped HTML (no jQuery, no per-popup Figure).
+
+    No auto-pan: a pan after a click would hold back streamlit-folium's (debounced) click report.
+    ``open=True`` opens it once the marker is on the map (used for the selected place).
+    """
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }}, {maxWidth: {{ this.max_width|tojson }}});
+        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }},
+            {maxWidth: {{ this.max_width|tojson }}, autoPan: false});
+        {%- if this.open %}
+        setTimeout(function () { {{ this._parent.get_name() }}.openPopup(); }, 0);
+        {%- endif %}
         {% endmacro %}"""
     )
 
-    def __init__(self, html_text: str, max_width: int = 300):
+    def __init__(self, html_text: str, max_width: int = 300, open: bool = False):
         super().__init__()
         self._name = "PlacePopup"
-        self.html, self.max_width = html_text, max_width
+        self.html, self.max_width, self.open = html_text, max_width, open
 
 
 class IconImagePath(MacroElement):
@@ -341,11 +349,13 @@ def place_layer(
         place_marker(story, place, selected=place.id == selected).add_to(parent)
     target = story.place(selected) if selected else None
     if target is not None and target.resolved:
-        folium.Marker(
+        pin = folium.Marker(
             location=(target.lat, target.lon),
             tooltip=folium.Tooltip(tooltip_html(target), sticky=False),
             z_index_offset=2000,
-        ).add_to(group)
+        )
+        PlacePopup(popup_html(story, target), open=True).add_to(pin)
+        pin.add_to(group)
     return group
 
 
