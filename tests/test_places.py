@@ -88,3 +88,11 @@ def test_acronyms_match_only_in_capitals():
     found = places_of("Who said the UN would act? Un homme est venu.", "en")
     assert "UN" in found and found["UN"].country == "US"
     assert "Who" not in found and "Un" not in found
+
+
+def test_everyday_country_names_and_french_acronyms():
+    found = places_of("Flights from Britain were cancelled; the UK said so.", "en")
+    assert found["Britain"].country == "GB" and found["UK"].country == "GB"
+    fr = places_of("Les ministres de la Défense de l'Otan se sont réunis à Bruxelles.")
+    assert fr["Otan"].country == "BE" and fr["Otan"].kind == "landmark"
+    assert "la Défense" not in fr and "Défense" not in fr

@@ -49,6 +49,11 @@ NOT_PLACES = {
     "new", "old", "good", "bien", "bon", "bonne", "mon", "ma", "ton", "son", "sa",
 }
 DETERMINERS = {"le", "la", "les", "l", "the"}
+# lower-case generic nouns that open a curated name ("mer Noire", "plateau du Larzac", "golfe Persique")
+GEO_NOUNS = {"mer", "ocean", "golfe", "detroit", "plateau", "ile", "iles", "lac", "mont", "monts", "massif", "canal",
+             "cap", "baie", "presqu'ile", "vallee", "bande", "plaine", "fleuve", "desert", "archipel", "chaine",
+             "cordillere", "pointe", "col", "foret", "bassin", "delta", "estuaire", "peninsule", "cote", "region",
+             "province", "departement", "oblast", "etat", "comte", "canton"}
 # words that, right before a span, say the span is a place ("à Paris", "in Mobile")
 PLACE_PREPOSITIONS = {"a", "au", "aux", "en", "dans", "vers", "depuis", "pres", "in", "at", "near", "from", "to",
                       "into", "outside", "across", "via", "toward", "towards"}
@@ -196,9 +201,11 @@ def _accept(text, span, key, entries, ner, sentence_initial, lang, words) -> Mat
         return Match(s, e, surface, key, demonym_entries, ner, demonym=True)
     name_entries = [x for x in entries if not (x.flags & DEMONYM)]
     strong = any(x.kind == "country" or x.curated for x in name_entries)
-    if not _is_name_shape(span) and not (strong and any(w.cap for w in span)):
-        return None
-    name_entries = [x for x in name_entries if x.flags != ABBREV or surface.isupper()]
+    if not _is_name_shape(span) and not (strong and (span[0].cap or fold(span[0].text) in GEO_NOUNS)):
+        return None  # "mer Noire", "Nations unies" yes; "la Défense" in "ministre de la Défense" no
+    # acronyms match in capitals ("UN", "OTAN"), or in title case from four letters on, as French writes "Otan"
+    acronym_ok = surface.isupper() or (len(surface) >= 4 and surface.istitle())
+    name_entries = [x for x in name_entries if x.flags != ABBREV or acronym_ok]
     if not name_entries:
         return None  # an acronym written in lower case ("who", "Un")
     if len(span) == 1 and (key in NOT_PLACES or len(surface) <= 2):

@@ -19,6 +19,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import sqlite3
 import tempfile
 from collections import defaultdict
@@ -106,6 +107,7 @@ def build_index(path: Path, *, digest: str | None = None) -> Path:
         load_subdivisions_and_cities(writer)
         load_curated(writer)
         con.executescript(INDEXES)
+        load_country_aliases(writer)
         con.execute("INSERT INTO meta VALUES ('digest', ?)", (digest or inputs_digest(),))
         con.execute("INSERT INTO meta VALUES ('build_version', ?)", (BUILD_VERSION,))
         con.commit()
@@ -315,6 +317,55 @@ def load_curated(w: IndexWriter) -> None:
 def _is_acronym(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters) and " " not in name.strip()
+
+
+_NEWSMAP_LINE = re.compile(r"^\s*'([A-Z]{2})':\s*\[(.*)\]\s*$")
+
+
+def load_country_aliases(w: IndexWriter) -> None:
+    """Everyday country names and demonym stems from the newsmap dictionaries ("Britain", "RPDC", "Ivoirien*").
+
+    Entries that name a city or region of the same country ("Washington", "Gaza") are skipped: those are places
+    of their own, already in the index.
+    """
+    con = w.con
+    country_ids = dict(con.execute("SELECT country, id FROM entries WHERE kind = 'country'").fetchall())
+    for fname, lang in (("newsmap-english.yml", "en"), ("newsmap-french.yml", "fr")):
+        path = DATA_DIR / "demonyms" / fname
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = _NEWSMAP_LINE.match(line)
+            if not m or m.group(1) not in country_ids:
+                continue
+            iso, eid = m.group(1), country_ids[m.group(1)]
+            names: list[tuple[str, int]] = []
+            for item in (x.strip().strip("'\"") for x in m.group(2).split(",")):
+                if not item:
+                    continue
+                if item.endswith("*"):
+                    names += [(form, DEMONYM) for form in _inflections(item[:-1], lang)]
+                elif not _names_other_place(con, fold(item), iso):
+                    names.append((item, ABBREV if _is_acronym(item) else ALT))
+            w.names(eid, names, variants=False)
+
+
+def _inflections(stem: str, lang: str) -> list[str]:
+    if lang == "en":
+        return [stem, stem + "s"]
+    forms = [stem, stem + "e", stem + "s", stem + "es"]
+    if stem.endswith("en"):
+        forms += [stem + "ne", stem + "nes"]
+    return forms
+
+
+def _names_other_place(con: sqlite3.Connection, key: str, iso: str) -> bool:
+    row = con.execute(
+        "SELECT 1 FROM names n JOIN entries e ON e.id = n.entry_id WHERE n.key = ? AND e.country = ? "
+        "AND e.kind != 'country' AND (e.population > 0 OR e.id LIKE 'cur:%' OR e.id LIKE 'reg:%') LIMIT 1",
+        (key, iso),
+    ).fetchone()
+    return row is not None
 
 
 def describe(path: Path) -> dict:

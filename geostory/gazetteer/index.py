@@ -78,7 +78,11 @@ class Gazetteer:
                 f"WHERE n.key IN ({marks})",
                 chunk,
             ).fetchall()
-            for key, flags, *cols in rows:
+            merged: dict[tuple[str, str], tuple[int, list]] = {}
+            for key, flags, *cols in rows:  # one entry may carry a name twice (from two sources): merge flags
+                old = merged.get((key, cols[0]))
+                merged[(key, cols[0])] = ((old[0] if old else 0) | flags, cols)
+            for (key, _), (flags, cols) in merged.items():
                 out.setdefault(key, []).append(Entry(*cols, flags=flags))
         return out
 

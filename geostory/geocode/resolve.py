@@ -152,7 +152,7 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
             if sc.entry.admin1 and best_regions.get(sc.entry.admin1, 0) > (1 if sc is scored[0] else 0):
                 sc.score += 1.5
                 sc.reasons.append("near other places of the story")
-            if sc.entry.kind == "region" and sc.entry.id in inside:
+            if sc.entry.kind == "region" and sc.entry.id in inside and sc.entry.flags & MAIN:
                 sc.score += 6.0
                 sc.reasons.append("contains other places of the story")
         scored.sort(key=lambda s: -s.score)
