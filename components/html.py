@@ -83,6 +83,8 @@ def event_context_html(story: Story, event: Event) -> str:
     if not 0 <= event.start < event.end <= len(text):
         return ""
     lo, hi = sentence_bounds(text, event.start, event.end)
+    if " ".join(text[lo:hi].split()).strip(" .") == " ".join(event.summary.split()).strip(" ."):
+        return ""  # the summary already is the whole sentence
     return (
         f'<div class="gs-ctx gs-event-ctx">{html.escape(text[lo:event.start])}'
         f"<mark>{html.escape(text[event.start:event.end])}</mark>{html.escape(text[event.end:hi])}</div>"

@@ -104,7 +104,7 @@ def test_selection_changes_layers_not_the_base_map(sample_app):
     after = map_args(at)
     assert after["script"] == before["script"]
     assert after["feature_group"] != before["feature_group"] and "gs-selected" in after["feature_group"]
-    assert after["center"] == [55.752, 37.6175] and after["zoom"] == 11
+    assert after["center"] == [55.752, 37.6175] and after["zoom"] == 9
 
 
 def test_default_story_is_the_seed(monkeypatch):
@@ -149,7 +149,7 @@ def test_url_place_reopens_the_same_view(sample_app):
     sample_app.query_params["place"] = "vladivostok"
     at = sample_app.run()
     assert panel_heading(at) == "Vladivostok"
-    assert at.session_state[state.VIEW_KEY] == ((43.1056, 131.8735), 8)
+    assert at.session_state[state.VIEW_KEY] == ((43.1056, 131.8735), 7)
     assert at.selectbox(key=state.PICKER_KEY).value == "vladivostok"
     assert at.query_params["place"] == ["vladivostok"] or at.query_params["place"] == "vladivostok"
 
@@ -176,7 +176,7 @@ def test_search_box_selects_and_recentres(sample_app):
     at = sample_app.run()
     at.selectbox(key=state.PICKER_KEY).select("kremlin").run()
     assert panel_heading(at) == "Moscow Kremlin"
-    assert at.session_state[state.VIEW_KEY] == ((55.752, 37.6175), 11)
+    assert at.session_state[state.VIEW_KEY] == ((55.752, 37.6175), 9)
     assert "kremlin" in str(at.query_params["place"])
 
 

@@ -250,7 +250,7 @@ def test_story_bounds_and_place_view(story):
     lons = [p.lon for p in story.places]
     assert (south, west, north, east) == (min(lats), min(lons), max(lats), max(lons))
     assert story_bounds(replace(story, places=())) is None
-    assert place_view(story.place("vladivostok")) == ((43.1056, 131.8735), 8)
+    assert place_view(story.place("vladivostok")) == ((43.1056, 131.8735), 7)
     assert place_view(story.place("russia"))[1] < place_view(story.place("kremlin"))[1]
 
 

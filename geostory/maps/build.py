@@ -31,7 +31,8 @@ from geostory.maps.layers import (
 )
 from geostory.model import Place, Story
 
-ZOOM_BY_KIND = {"country": 4, "region": 5, "water": 4, "city": 8, "landmark": 11}
+# zoom to frame a place by its kind (modest: offline, the Natural Earth basemap has no detail beyond ~8)
+ZOOM_BY_KIND = {"country": 4, "region": 5, "water": 4, "city": 7, "landmark": 9}
 MAX_ZOOM = 18
 
 
