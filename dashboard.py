@@ -12,6 +12,7 @@ from components import (
     render_timeline,
     state,
 )
+from components.analyse import render_analyse_form
 from components.stories import render_story_picker
 from geostory.maps import places_in_period
 
@@ -20,6 +21,7 @@ st.set_page_config(page_title="geostory", page_icon="🗺️", layout="wide", in
 name = state.story_name()
 with st.sidebar:
     render_story_picker(name)
+    render_analyse_form()
     st.caption("Map data: Natural Earth (offline), © OpenStreetMap contributors, © CARTO (online).")
 story = load_story_or_stop(name)
 state.bind_story(story, name)

@@ -32,9 +32,13 @@ def story_names() -> list[str]:
 
 
 def story_path(name: str) -> Path:
-    """The file of a story name; raises FileNotFoundError for names that are not plain words."""
+    """The file of a story name (``u-...``: made in the dashboard); FileNotFoundError for names that are not plain words."""
     if not _NAME_RE.match(name):
         raise FileNotFoundError(f"{name!r} is not a story name (letters, digits, '-' and '_' only)")
+    if name.startswith("u-"):
+        from components.analyse import user_story_dir
+
+        return user_story_dir() / f"{name}{SUFFIX}"
     return story_dir() / f"{name}{SUFFIX}"
 
 
@@ -54,8 +58,7 @@ def load_story_or_stop(name: str) -> Story:
     try:
         return get_story(name)
     except FileNotFoundError as exc:
-        path = story_dir() / f"{name}{SUFFIX}"
-        detail = exc if not _NAME_RE.match(name) else f"{path} does not exist"
+        detail = exc if not _NAME_RE.match(name) else f"{story_path(name)} does not exist"
         hint = (
             "Regenerate the seed story with `python -m geostory extract data/seed/article.fr.txt --lang fr "
             "--published 2023-09-14 --format json > data/seed.story.json`."

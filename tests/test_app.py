@@ -449,3 +449,32 @@ def test_stories_listed_only_by_safe_names(monkeypatch, tmp_path):
     (tmp_path / "notes.json").write_text(json.dumps({}), encoding="utf-8")
     monkeypatch.setenv("GEOSTORY_STORY_DIR", str(tmp_path))
     assert story_names() == ["a", "b-2", "c_3"]
+
+
+# -- mapping a new article from the dashboard ---------------------------------------------------------
+
+
+def test_paste_an_article_maps_it_and_gives_it_a_url(sample_app, monkeypatch, tmp_path):
+    from components import analyse
+
+    monkeypatch.setattr(analyse, "user_story_dir", lambda: tmp_path)
+    at = sample_app.run()
+    form_text = "Le président s'est rendu à Lyon mardi. Il a ensuite visité Marseille, où il a parlé aux pêcheurs."
+    at.sidebar.text_area[0].input(form_text)
+    at.sidebar.date_input[0].set_value(dt.date(2024, 3, 5))
+    at.sidebar.button[0].click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    name = str(at.query_params["story"]).strip("[]'")
+    assert name.startswith("u-") and (tmp_path / f"{name}.story.json").exists()
+    saved = load(tmp_path / f"{name}.story.json")
+    assert saved.article.text == form_text and saved.article.published == "2024-03-05"
+    assert {"Lyon", "Marseille"} <= {p.name for p in saved.places}
+    at.run()  # the rerun opens the new story
+    assert at.title[0].value == form_text[:90].rsplit(" ", 1)[0] + "…" and "place" not in at.query_params
+    assert saved.article.lang == "fr"  # detected
+
+
+def test_paste_nothing_is_a_clear_error(sample_app):
+    at = sample_app.run()
+    at.sidebar.button[0].click().run()
+    assert not at.exception and at.error[0].value == "Paste the article's text first."
