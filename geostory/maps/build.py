@@ -23,6 +23,7 @@ from geostory.maps.layers import (
     Legend,
     MapStyle,
     PreferOnline,
+    ZoomClass,
     basemap_layer,
     itinerary_layer,
     kinds_in,
@@ -93,6 +94,7 @@ def build_base_map(
         if layer is not None:
             layer.add_to(m)
 
+    ZoomClass(below=4).add_to(m)  # stop dates show from zoom 4 on
     Legend(kinds_in(story)).add_to(m)
     fullscreen = Fullscreen(position="topleft", title="Full screen", title_cancel="Exit full screen")
     assets.localise(fullscreen, ["fullscreen"], ["fullscreen_css"], static_base)

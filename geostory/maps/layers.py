@@ -140,6 +140,27 @@ class Legend(MacroElement):
         self.position = position
 
 
+class ZoomClass(MacroElement):
+    """Marks the map container ``gs-z-low`` below a zoom level, so CSS can hide details there."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+            var mark = function () {
+                map.getContainer().classList.toggle("gs-z-low", map.getZoom() < {{ this.below|tojson }});
+            };
+            map.on("zoomend", mark);
+            map.whenReady(mark);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, below: int = 4):
+        super().__init__()
+        self._name = "ZoomClass"
+        self.below = below
+
+
 class FitView(MacroElement):
     """Fits the map to bounds at once (no animation: an animated fit would swallow a later ``setView``)."""
 
@@ -383,12 +404,12 @@ def itinerary_layer(
     for number, (stop, place) in enumerate(stops, start=1):
         offset = marker_size(len(place.mentions)) // 2 + 3
         date = format_date(stop.date) if stop.date else ("planned" if stop.status != "happened" else "")
-        label = f"{number}" + (f" · {date}" if date else "")
+        detail = f'<i class="gs-stop-date"> · {html.escape(date)}</i>' if date else ""
         css = "gs-planned" if stop.status != "happened" else ""
         folium.Marker(
             location=(place.lat, place.lon),
             icon=folium.DivIcon(
-                html=f'<span class="{css}">{html.escape(label)}</span>',
+                html=f'<span class="{css}">{number}{detail}</span>',
                 icon_size=(140, 18),
                 icon_anchor=(-offset, 9),
                 class_name="gs-stop",
@@ -411,6 +432,7 @@ __all__ = [
     "Basemap",
     "PlacePopup",
     "FitView",
+    "ZoomClass",
     "IconImagePath",
     "Legend",
     "MapStyle",

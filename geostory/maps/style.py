@@ -160,6 +160,8 @@ MAP_CSS = """
 .gs-stop span { display: inline-block; white-space: nowrap; background: #111827; color: #fff; padding: 1px 5px;
   border-radius: 9px; font: 600 11px/16px system-ui, sans-serif; box-shadow: 0 1px 3px rgba(0,0,0,.4); }
 .gs-stop span.gs-planned { background: #fff; color: #111827; border: 1px dashed #111827; }
+.gs-stop-date { font-style: normal; }
+.gs-z-low .gs-stop-date { display: none; }
 .gs-popup { font-size: 12px; max-width: 280px; }
 .gs-popup-title { font-weight: 700; font-size: 14px; }
 .gs-popup-kind { font-size: 11px; margin-bottom: 4px; }
