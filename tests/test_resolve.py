@@ -77,3 +77,14 @@ def test_a_city_beats_its_county_and_a_state_contains_its_cities():
     ga = place("Officials in Georgia said the vote in Atlanta was fair.", "Georgia", "en")
     assert ga.country == "US" and ga.kind == "region"
     assert place("Troops left Georgia and Tbilisi, said Moscow.", "Georgia", "en").country == "GE"
+
+
+def test_a_country_name_does_not_pull_its_own_capital():
+    text = "MEXICO CITY, June 4 - Mexico's president-elect said the peso would stay stable. Analysts in New York agreed."
+    assert place(text, "Mexico", "en").kind == "country"
+    assert place(text, "New York", "en").kind == "city"
+
+
+def test_cities_win_over_same_named_municipalities():
+    text = "Gabriela Siller, an economist in Monterrey, said markets were calm in Mexico."
+    assert place(text, "Monterrey", "en").kind == "city"

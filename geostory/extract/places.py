@@ -9,6 +9,7 @@ wins; a leading determiner is never part of a span ("la Russie" -> "Russie").
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -272,13 +273,18 @@ def _capitalised_elsewhere(text: str, surface: str, pos: int, words: list[_Word]
 
 
 def _add_cues(text: str, matches: list[Match], words: list[_Word]) -> None:
-    """Record the folded words just before each match ("cosmodrome russe de", "à", "province de")."""
+    """Record the folded words just before each match, within its clause ("cosmodrome russe de", "province de")."""
     starts = [w.start for w in words]
-    import bisect
-
     for m in matches:
         i = bisect.bisect_left(starts, m.start)
-        m.cues = [fold(w.text) for w in words[max(0, i - 4): i]]
+        cues: list[str] = []
+        end = m.start
+        for w in reversed(words[max(0, i - 4): i]):
+            if re.search(r"[^\w\s'’\-]", text[w.end: end]):
+                break  # punctuation ends the clause: "MEXICO CITY, June 4 - Mexico's" has no cue
+            cues.insert(0, fold(w.text))
+            end = w.start
+        m.cues = cues
 
 
 # nouns that make a proper name a facility or a street, before ("mosquée Taqwa", "Avenida Paulista")
@@ -305,6 +311,11 @@ _NAMED_FAC_RE = re.compile(
     r"(?:Museum|Gallery|Hospital|University|Library|Stadium|Airport|Cathedral|Palace|Park)"
     r"(?:\s+of(?:\s+the)?(?:\s+[A-Z][\w’'\-]*)+))"
 )
+
+
+# first words that make a capitalised name an organisation rather than a facility
+ORG_WORDS = {"bank", "banco", "banque", "banca", "group", "groupe", "grupo", "company", "compagnie", "corp",
+             "association", "fondation", "foundation", "club", "parti", "party", "union", "societe", "society"}
 
 
 @dataclass
@@ -350,13 +361,15 @@ def find_unknown_places(text: str, doc, matches: list[Match]) -> tuple[list[Unkn
             add(m.start(1), m.end(2), "landmark", f"a {fold(noun)}")
     for m in _FAC_AFTER_RE.finditer(plain):
         name, noun = m.group(1), m.group(2)
-        if noun[:1].islower() or noun[:1].isupper():
-            if fold(name.split()[0]) in NOT_PLACES:
-                continue
-            add(m.start(1), m.end(2), "landmark", f"a {fold(noun)}")
+        first = fold(name.split()[0])
+        if first in NOT_PLACES or first in ORG_WORDS:
+            continue  # "Banco Base" is a bank
+        add(m.start(1), m.end(2), "landmark", f"a {fold(noun)}")
     for s, e, label in _entities(doc):
         if label in ("LOC", "GPE", "FAC"):
             words = text[s:e].split()
+            if _word_before(text, s) in DETERMINERS | {"un", "une"}:
+                continue  # "la Fnaut", "le Medef": organisations spaCy took for places
             if words and words[0][:1].isupper() and fold(text[s:e]) not in NOT_PLACES and "\n" not in text[s:e]:
                 add(s, e, "other" if label != "FAC" else "landmark", f"spaCy {label} entity")
     return sorted(out, key=lambda u: u.start), matches

@@ -53,15 +53,19 @@ def _base_score(entry: Entry, match: Match) -> _Scored:
         reasons.append("first-level region")
     elif entry.feature == "ADM2":
         score -= 0.5
-    if entry.population:
-        pop = math.log10(entry.population + 1) - (1.0 if entry.kind == "region" else 0.0)
+    if entry.population:  # areas count all their towns: weigh them down against cities
+        pop = math.log10(entry.population + 1) - (1.5 if entry.kind == "region" else 0.0)
         score += pop
         if entry.kind == "city":
             reasons.append(f"population {entry.population:,}")
+    if entry.kind == "city" and entry.population >= 1_000_000:
+        score += 1.5
+        reasons.append("major city")
     if entry.feature == "PPLC":
         score += 3.0
         reasons.append("national capital")
-    if entry.flags & MAIN:
+    city_form = entry.kind == "city" and fold(entry.name) in (match.key + " city", "city of " + match.key)
+    if entry.flags & MAIN or city_form:  # "New York" is New York City's everyday name
         score += 1.0
     elif entry.flags & ALT and entry.kind in ("city", "region"):
         score -= 1.0 if entry.kind == "city" else 2.0
@@ -84,21 +88,19 @@ def _km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def named_countries(matches: list[Match]) -> set[str]:
-    """Countries the text names outright (a country name or a demonym)."""
-    return {e.country for m in matches for e in m.entries if e.kind == "country" and e.country and
-            len({x.country for x in m.entries if x.kind == "country"}) == 1}
-
-
-def focus_countries(matches: list[Match]) -> Counter:
-    """Country codes the story is about: countries named or implied by demonyms, and unambiguous places."""
-    votes: Counter = Counter()
+def country_evidence(matches: list[Match]) -> tuple[dict[str, Counter], dict[str, set[str]]]:
+    """Per mention key: focus votes (countries named, implied by demonyms or by unambiguous places) and the
+    countries named outright. A mention never votes for itself: "Mexico" must not pull "Mexico City" by naming MX."""
+    votes: dict[str, Counter] = {}
+    named: dict[str, set[str]] = {}
     for m in matches:
-        named = {e.country for e in m.entries if e.kind == "country" and e.country}
-        countries = named or {e.country for e in m.entries if e.country}
+        countries_named = {e.country for e in m.entries if e.kind == "country" and e.country}
+        countries = countries_named or {e.country for e in m.entries if e.country}
         if len(countries) == 1:
-            votes[next(iter(countries))] += 2 if named else 1
-    return votes
+            votes.setdefault(m.key, Counter())[next(iter(countries))] += 2 if countries_named else 1
+        if len(countries_named) == 1:
+            named.setdefault(m.key, set()).update(countries_named)
+    return votes, named
 
 
 def _containers(text: str, match: Match, gaz: Gazetteer) -> list[Entry]:
@@ -112,13 +114,15 @@ def _containers(text: str, match: Match, gaz: Gazetteer) -> list[Entry]:
 def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: str = "fr",
                     top: int = 3) -> list[Place]:
     """Group mentions by chosen entry and return one Place per entry, in order of first mention."""
-    focus = focus_countries(matches)
-    total = sum(focus.values()) or 1
-    named = named_countries(matches)
+    votes_by_key, named_by_key = country_evidence(matches)
     anchors = _anchors(matches)
     chosen: list[tuple[Match, list[_Scored]]] = []
     for m in matches:
+        focus = sum((c for k, c in votes_by_key.items() if k != m.key), Counter())
+        total = sum(focus.values()) or 1
+        named = set().union(*(c for k, c in named_by_key.items() if k != m.key))
         scored = [_base_score(e, m) for e in m.entries]
+        _prefer_cities_over_same_named_areas(scored, m)
         containers = _containers(text, m, gaz)
         for sc in scored:
             e = sc.entry
@@ -156,7 +160,23 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
                 sc.score += 6.0
                 sc.reasons.append("contains other places of the story")
         scored.sort(key=lambda s: -s.score)
+    _one_sense_per_name(chosen)
     return _group(chosen, top)
+
+
+def _one_sense_per_name(chosen: list[tuple[Match, list[_Scored]]]) -> None:
+    """All mentions of one name get the same entry (the best over all of them), except a mention whose own cue
+    word or container decided it ("région de Kharkiv", "Paris, Texas")."""
+    totals: dict[str, Counter] = {}
+    for m, scored in chosen:
+        for sc in scored:
+            totals.setdefault(m.key, Counter())[sc.entry.id] += sc.score
+    for m, scored in chosen:
+        if not scored or any(r.startswith(("cue word", "contained in")) for r in scored[0].reasons):
+            continue
+        best_id = totals[m.key].most_common(1)[0][0]
+        if scored[0].entry.id != best_id:
+            scored.sort(key=lambda s: s.entry.id != best_id)
 
 
 def _anchors(matches: list[Match]) -> list[tuple[Match, Entry]]:
@@ -172,6 +192,21 @@ def _anchors(matches: list[Match]) -> list[tuple[Match, Entry]]:
 def _nearest_anchor_km(entry: Entry, anchors: list[tuple[Match, Entry]], match: Match) -> float | None:
     dists = [_km(entry.lat, entry.lon, a.lat, a.lon) for m, a in anchors if m.key != match.key and a.id != entry.id]
     return min(dists) if dists else None
+
+
+def _prefer_cities_over_same_named_areas(scored: list[_Scored], match: Match) -> None:
+    """"Córdoba", "Monterrey", "Mobile": an area named like one of the candidate cities is the city, unless a cue
+    word ("province de", "county") asked for the area."""
+    city_names = {fold(s.entry.name) for s in scored if s.entry.kind == "city"} | {
+        fold(s.entry.name).removesuffix(" city") for s in scored if s.entry.kind == "city"}
+    cue_asked = any(c in CUE_FEATURES and CUE_FEATURES[c] & {"ADM1", "ADM2"} for c in match.cues)
+    if cue_asked:
+        return
+    for s in scored:
+        if s.entry.kind == "region" and not s.entry.curated and (
+                fold(s.entry.name) in city_names or match.key in city_names):
+            s.score -= 2.0
+            s.reasons.append("a city has the same name")
 
 
 def _confidence(scored: list[_Scored]) -> float:
