@@ -244,7 +244,8 @@ def candidate_keys(phrase: str) -> list[tuple[str, str]]:
     for n in range(len(words) - 1, 0, -1):
         for i in range(len(words) - n + 1):
             part = words[i: i + n]
-            if part[0][:1].isupper() and part[-1][:1].isupper() and not (n == 1 and fold(part[0]) in NOT_PLACES):
+            if part[0][:1].isupper() and part[-1][:1].isupper() and not (
+                    n == 1 and (fold(part[0]) in NOT_PLACES or len(part[0]) < 3)):  # "Va" of "W.Va." is no name
                 keys.append((fold(" ".join(part)), "part"))
     return list(dict.fromkeys(keys))
 

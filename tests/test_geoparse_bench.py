@@ -112,6 +112,7 @@ def test_candidate_keys_strip_and_guess():
     assert parts.index("dubai world") < parts.index("dubai")  # longest parts first
     assert "colorado" not in [k for k, _ in bench.candidate_keys("Colorado State University")]  # a facility
     assert ("north america", "demonym") in bench.candidate_keys("North American")
+    assert [how for _, how in bench.candidate_keys("W.Va.")] == ["name"]  # no one- or two-letter parts
     assert "royal" not in [k for k, _ in bench.candidate_keys("Royal Street")]  # a street is not its first word
 
 
