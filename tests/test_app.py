@@ -478,3 +478,14 @@ def test_paste_nothing_is_a_clear_error(sample_app):
     at = sample_app.run()
     at.sidebar.button[0].click().run()
     assert not at.exception and at.error[0].value == "Paste the article's text first."
+
+
+def test_story_without_places_or_dates_still_renders(monkeypatch, tmp_path):
+    empty = Story(article=Article(text="Rien à signaler.", lang="fr"))
+    (tmp_path / "seed.story.json").write_text(story_to_json(empty), encoding="utf-8")
+    monkeypatch.setenv("GEOSTORY_STORY_DIR", str(tmp_path))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Untitled story"
+    assert "0 of 0 places on the map" in texts(at) and "None of the 0 events has a date." in texts(at)
+    assert map_args(at)["feature_group"]  # an empty markers layer, not a crash
