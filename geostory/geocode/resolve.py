@@ -64,7 +64,8 @@ def _base_score(entry: Entry, match: Match) -> _Scored:
     if entry.feature == "PPLC":
         score += 3.0
         reasons.append("national capital")
-    city_form = entry.kind == "city" and fold(entry.name) in (match.key + " city", "city of " + match.key)
+    city_form = (entry.kind == "city" and fold(entry.name) in (match.key + " city", "city of " + match.key)
+                 and not any(e.kind == "country" for e in match.entries))  # "Mexico" stays the country
     if entry.flags & MAIN or city_form:  # "New York" is New York City's everyday name
         score += 1.0
     elif entry.flags & ALT and entry.kind in ("city", "region"):
