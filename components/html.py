@@ -6,14 +6,12 @@ Every string that comes from an article or a geocoder goes through :func:`html.e
 from __future__ import annotations
 
 import html
-import re
 from urllib.parse import quote as urlquote
 
+from geostory.extract.quotes import split_sentences
 from geostory.maps.style import KIND_STYLES, context_html, format_date, kind_style
 from geostory.model import Event, Place, Quote, Story
 
-# a sentence ends at . ! ? … (not after a lone capital, as in "M. Poutine") before a capital or a quote mark
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?…]+[»\"”)]?(?=\s+[«\"“(]?[A-ZÀ-ÖØ-Þ0-9])|\n")
 STATUS_COLOURS = {"happened": "#15803d", "planned": "#b45309", "reported": "#6b7280"}
 
 PANEL_CSS = """
@@ -66,15 +64,12 @@ def quote_anchor(quote: Quote) -> str:
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The start and end of the sentence(s) around ``text[start:end]``."""
-    lo, hi = 0, len(text)
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() <= start:
-            lo = m.end()
-        elif m.start() >= end:
-            hi = m.end() if text[m.start()] != "\n" else m.start()
-            break
-    return lo + (len(text[lo:]) - len(text[lo:].lstrip())), hi
+    """The start and end of the sentence(s) around ``text[start:end]`` (the pipeline's own sentence split)."""
+    spans = split_sentences(text)
+    lo = next((s for s, e in spans if s <= start < e), 0)
+    hi = next((e for s, e in spans if s < end <= e), len(text))
+    chunk = text[lo:hi]
+    return lo + len(chunk) - len(chunk.lstrip()), lo + len(chunk.rstrip())
 
 
 def event_context_html(story: Story, event: Event) -> str:
