@@ -128,10 +128,10 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
         for sc in scored:
             e = sc.entry
             share = focus.get(e.country, 0) / total if e.country else 0.0
-            if share and e.kind != "country":
+            if share:
                 sc.score += 4.0 * share
                 sc.reasons.append(f"in the story's focus country {e.country}")
-            if e.kind != "country" and e.country in named:
+            if e.country in named:
                 sc.score += 3.0
                 sc.reasons.append(f"{e.country} is named in the article")
             near = _nearest_anchor_km(e, anchors, m)
