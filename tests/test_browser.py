@@ -1,8 +1,8 @@
 """The dashboard for real: ``streamlit run`` on a free port, Debian's Chromium driven by Playwright, and
 every request that leaves the machine aborted, so passing proves the page works offline.
 
-Needs ``/usr/bin/chromium`` (``apt-get install chromium``). Skipped without it, except in CI (``CI`` set),
-where a missing browser is a failure. Screenshots go to ``artifacts/``.
+Needs ``/usr/bin/chromium`` (``apt-get install chromium``). Skipped without it, except in CI (``CI`` or
+``GEOSTORY_REQUIRE_BROWSER=1`` set), where a missing browser is a failure. Screenshots go to ``artifacts/``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _require_chromium() -> None:
     if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
         return
     message = f"{CHROMIUM} not found: `apt-get install chromium` (Playwright's own browser download is unavailable)"
-    if os.environ.get("CI"):
+    if os.environ.get("CI") or os.environ.get("GEOSTORY_REQUIRE_BROWSER") == "1":
         pytest.fail(message + " -- the browser test must run in CI")
     pytest.skip(message)
 
