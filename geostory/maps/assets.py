@@ -8,6 +8,7 @@ internet. From inside the streamlit-folium iframe the working relative URL is ``
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -90,12 +91,21 @@ def _read_basemap(path: str, mtime: float) -> dict[str, Any]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def load_basemap(path: Path = BASEMAP_PATH) -> dict[str, Any] | None:
+def basemap_path() -> Path:
+    """``$GEOSTORY_BASEMAP``, else ``data/basemap/countries.geojson`` of this checkout, else of the working folder."""
+    if os.environ.get("GEOSTORY_BASEMAP"):
+        return Path(os.environ["GEOSTORY_BASEMAP"])
+    local = Path.cwd() / "data" / "basemap" / "countries.geojson"
+    return BASEMAP_PATH if BASEMAP_PATH.exists() or not local.exists() else local
+
+
+def load_basemap(path: Path | None = None) -> dict[str, Any] | None:
     """The Natural Earth countries FeatureCollection, or None when the file is missing or unreadable.
 
     The same (shared, not to be modified) dict while the file is unchanged. Regenerate the file with
     ``python data/basemap/make.py``.
     """
+    path = path or basemap_path()
     try:
         data = _read_basemap(str(path), path.stat().st_mtime)
     except (OSError, ValueError):
