@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from apprunner import (  # noqa: E402
+from apprunner import (
     PANEL,
     AppServer,
     content_frame,
@@ -34,8 +34,8 @@ from apprunner import (  # noqa: E402
     reveal_marker,
 )
 
-from geostory.export import story_from_json  # noqa: E402
-from geostory.model import Place, Story  # noqa: E402
+from geostory.export import story_from_json
+from geostory.model import Place, Story
 
 
 def pick_story(name: str | None) -> tuple[str, Story, dict[str, str], str]:

@@ -6,6 +6,7 @@ Every string that comes from an article or a geocoder goes through :func:`html.e
 from __future__ import annotations
 
 import html
+import itertools
 from urllib.parse import quote as urlquote
 
 from geostory.extract.quotes import split_sentences
@@ -94,8 +95,8 @@ def event_html(story: Story, event: Event) -> str:
     actors = actor_names(story, event.actors)
     parts = [
         f'<div class="gs-item gs-event" style="border-color:{colour}">',
-        f'<div class="gs-item-head"><b>{html.escape(date)}</b> '
-        f'<span class="gs-status" style="background:{colour}">{html.escape(status)}</span></div>',
+        (f'<div class="gs-item-head"><b>{html.escape(date)}</b> '
+        f'<span class="gs-status" style="background:{colour}">{html.escape(status)}</span></div>'),
         f"<div>{html.escape(event.summary)}</div>",
     ]
     if actors:
@@ -165,7 +166,7 @@ def article_html(story: Story, selected: str | None = None) -> str:
     cuts = sorted({0, len(text), *(p for s, e, _ in kept for p in (s, e)), *(p for q in quotes for p in (q.start, q.end))})
     out = ['<div class="gs-article">']
     open_quote = None
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         quote = next((q for q in quotes if q.start <= a < q.end), None)
         if quote is not open_quote:
             if open_quote is not None:

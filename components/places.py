@@ -7,7 +7,14 @@ import html
 import streamlit as st
 
 from components import state
-from components.html import PANEL_CSS, event_html, mentions_html, place_events, place_quotes, quote_html
+from components.html import (
+    PANEL_CSS,
+    event_html,
+    mentions_html,
+    place_events,
+    place_quotes,
+    quote_html,
+)
 from geostory.maps.style import kind_style
 from geostory.model import Place, Story
 

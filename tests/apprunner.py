@@ -14,8 +14,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Self
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("GEOSTORY_CHROMIUM", "/usr/bin/chromium")
@@ -49,21 +50,20 @@ class AppServer:
         self.proc: subprocess.Popen | None = None
         self.log_path = REPO_ROOT / "artifacts" / f"streamlit-{self.port}.log"
 
-    def start(self) -> "AppServer":
+    def start(self) -> AppServer:
         self.log_path.parent.mkdir(exist_ok=True)
-        log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "dashboard.py",
-                "--server.headless", "true",
-                "--server.port", str(self.port),
-                "--server.address", "127.0.0.1",
-                "--server.fileWatcherType", "none",
-                "--browser.gatherUsageStats", "false",
-            ],
-            cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        log.close()
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                    "--server.headless", "true",
+                    "--server.port", str(self.port),
+                    "--server.address", "127.0.0.1",
+                    "--server.fileWatcherType", "none",
+                    "--browser.gatherUsageStats", "false",
+                ],
+                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
         return self
 
     def wait_healthy(self, timeout: float = 60.0) -> None:
@@ -71,10 +71,9 @@ class AppServer:
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited with {self.proc.returncode}; see {self.log_path}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        return
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return
             time.sleep(0.05)
         raise TimeoutError(f"streamlit not healthy after {timeout} s; see {self.log_path}")
 
@@ -87,7 +86,7 @@ class AppServer:
                 self.proc.kill()
                 self.proc.wait()
 
-    def __enter__(self) -> "AppServer":
+    def __enter__(self) -> Self:
         self.start()
         try:
             self.wait_healthy()

@@ -284,11 +284,11 @@ def test_place_panel_component():
     assert at.subheader[0].value == "Vostochny Cosmodrome"
     page = texts(at)
     # events by date, with status and actors
-    events = [m.value for m in at.markdown if 'class="gs-item gs-event"' in m.value][0]
+    events = next(m.value for m in at.markdown if 'class="gs-item gs-event"' in m.value)
     assert events.count('class="gs-item gs-event"') == 4
     assert events.index("exchanged rifles") < events.index("met Putin") < events.index("praised")  # same day: text order
     assert "Actors: Kim Jong Un, Vladimir Poutine" in events and "happened" in events
-    quotes = [m.value for m in at.markdown if 'class="gs-item gs-quote-item"' in m.value][0]
+    quotes = next(m.value for m in at.markdown if 'class="gs-item gs-quote-item"' in m.value)
     assert "Kim Jong Un</span>: « grande victoire »" in quotes and 'href="#gs-q-q7"' in quotes
     # its own quotes and those of its events (Peskov on the gifts exchanged there), nothing else
     assert quotes.count('class="gs-item gs-quote-item"') == 5
@@ -298,17 +298,17 @@ def test_place_panel_component():
 
 def test_place_panel_orders_events_by_date():
     at = AppTest.from_function(_panel_app, args=(str(SAMPLE), "kremlin"), default_timeout=TIMEOUT).run()
-    events = [m.value for m in at.markdown if 'class="gs-item gs-event"' in m.value][0]
+    events = next(m.value for m in at.markdown if 'class="gs-item gs-event"' in m.value)
     dates = re.findall(r"<b>(\d+ Sep 2023|undated)</b>", events)
     assert dates == ["13 Sep 2023", "14 Sep 2023"]
-    quotes = [m.value for m in at.markdown if 'class="gs-item gs-quote-item"' in m.value][0]
+    quotes = next(m.value for m in at.markdown if 'class="gs-item gs-quote-item"' in m.value)
     assert quotes.count("Dmitri Peskov") == 3 and "Poutine</span>" not in quotes
 
 
 def test_place_panel_overview_when_nothing_selected():
     at = AppTest.from_function(_panel_app, args=(str(SAMPLE), None), default_timeout=TIMEOUT).run()
     assert at.subheader[0].value == "Places of the story"
-    overview = [m.value for m in at.markdown if "mention(s)" in m.value][0]
+    overview = next(m.value for m in at.markdown if "mention(s)" in m.value)
     assert overview.index("North Korea") < overview.index("Vladivostok")  # by number of mentions
 
 
@@ -346,7 +346,7 @@ def _article_app(path: str, selected: str | None) -> None:
 
 def test_article_component_highlights_places_by_kind():
     at = AppTest.from_function(_article_app, args=(str(SAMPLE), "vladivostok"), default_timeout=TIMEOUT).run()
-    body = [m.value for m in at.markdown if "gs-article" in m.value and "<div" in m.value][0]
+    body = next(m.value for m in at.markdown if "gs-article" in m.value and "<div" in m.value)
     assert body.count("<mark") == sum(len(p.mentions) for p in load(SAMPLE).places)
     assert 'class="gs-sel" style="background:rgba(220,38,38,0.3)" title="Vladivostok (city)">Vladivostok</mark>' in body
     assert 'title="Russia (country)">Russie</mark>' in body and 'id="gs-q-q6"' in body
@@ -365,12 +365,12 @@ def _timeline_app(path: str) -> None:
 
 def test_timeline_component():
     at = AppTest.from_function(_timeline_app, args=(str(SAMPLE),), default_timeout=TIMEOUT).run()
-    body = [m.value for m in at.markdown if "gs-tl" in m.value and "<div" in m.value][0]
+    body = next(m.value for m in at.markdown if "gs-tl" in m.value and "<div" in m.value)
     assert body.count('class="gs-tl-dot"') == 10
     assert re.findall(r'class="gs-tl-tick"[^>]*>([^<]+)<', body) == ["13 Sep 2023", "14 Sep 2023"]
     assert "3 undated" in texts(at)
     at.slider(key=state.DATES_KEY).set_value((dt.date(2023, 9, 13), dt.date(2023, 9, 13))).run()
-    body = [m.value for m in at.markdown if "gs-tl" in m.value and "<div" in m.value][0]
+    body = next(m.value for m in at.markdown if "gs-tl" in m.value and "<div" in m.value)
     assert body.count("gs-tl-ev gs-out") == 4  # the four 14 Sep events are faded
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from geostory.export import story_from_json
 from geostory.maps import (
+    assets,
     build_base_map,
     build_map,
     build_place_layer,
@@ -25,7 +26,6 @@ from geostory.maps import (
     story_period,
     tooltip_html,
 )
-from geostory.maps import assets
 from geostory.maps.layers import kinds_in
 from geostory.maps.style import format_date, marker_size, mention_context
 from geostory.maps.timeline import date_period
@@ -109,7 +109,7 @@ def test_cdn_mode_for_standalone_files(story):
 
 def test_streamlit_static_serving_is_on():
     config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
-    assert re.search(r"^\s*enableStaticServing\s*=\s*true", config, re.M)
+    assert re.search(r"^\s*enableStaticServing\s*=\s*true", config, re.MULTILINE)
 
 
 # -- basemap -----------------------------------------------------------------------------------------

@@ -17,13 +17,15 @@ import folium
 from folium.plugins import Fullscreen
 
 from geostory.maps import assets
-from geostory.maps.layers import (
+from geostory.maps.elements import (
     FitView,
     IconImagePath,
     Legend,
     MapStyle,
     PreferOnline,
     ZoomClass,
+)
+from geostory.maps.layers import (
     basemap_layer,
     itinerary_layer,
     kinds_in,

@@ -12,7 +12,18 @@ import re
 from pathlib import Path
 
 from geostory.export import story_to_json
-from geostory.model import Article, DateValue, Event, Itinerary, Mention, Person, Place, Quote, Stop, Story  # noqa: F401
+from geostory.model import (  # noqa: F401
+    Article,
+    DateValue,
+    Event,
+    Itinerary,
+    Mention,
+    Person,
+    Place,
+    Quote,
+    Stop,
+    Story,
+)
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed"
 TARGET = Path(__file__).with_name("sample.story.json")
