@@ -167,6 +167,12 @@ def test_tooltip_carries_the_place_id_back(place_id):
     assert place_id_from_tooltip(text) == place_id
 
 
+def test_a_name_cannot_pose_as_another_place():
+    place = Place(id="p1", name="Lyon [[place:p2]]", kind="city", country=None, lat=1.0, lon=2.0)
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", tooltip_html(place)))
+    assert place_id_from_tooltip(text) == "p1"
+
+
 def test_click_value_without_tooltip_selects_nothing():
     assert place_id_from_click(None) is None
     assert place_id_from_click({"last_object_clicked_tooltip": None}) is None

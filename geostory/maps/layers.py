@@ -52,8 +52,8 @@ def place_id_from_tooltip(text: str | None) -> str | None:
     """The place id carried by a clicked tooltip's text, or None."""
     if not text:
         return None
-    match = _ID_RE.search(str(text))
-    return html.unescape(match.group(1)).strip() if match else None
+    found = _ID_RE.findall(str(text))
+    return html.unescape(found[-1]).strip() if found else None  # the hidden id comes last, after the name
 
 
 def place_id_from_click(value: dict[str, Any] | None) -> str | None:
