@@ -22,16 +22,22 @@ alarmer nuancer détailler certifier garantir jurer menacer exhorter appeler pr�
 murmurer crier tonner énoncer compléter enchaîner renchérir rétorquer répliquer objecter protester démentir
 nier inviter réclamer exiger implorer supplier souhaiter espérer avouer concéder constater déclamer décrire
 interroger s'interroger questionner pointer relever mentionner citer traiter réitérer répéter conseiller
-recommander suggérer proposer informer annoncer communiquer publier tweeter déplorer condamner
+recommander suggérer proposer informer communiquer publier condamner rapporter narrer réjouir inquiéter
+insurger étonner désoler agacer emporter alerter assener asséner tacler railler fustiger pester fulminer
+plaider défendre justifier revendiquer trancher minimiser rassurer prôner dévoiler révéler
+reprocher interpeller invectiver balayer résumer analyser commenter diagnostiquer pronostiquer prophétiser
 """.split())
 
 REPORTING_EN = frozenset("""
 say tell add state announce confirm explain note claim insist warn argue declare write tweet reply respond
 ask continue conclude recall admit acknowledge describe call praise promise deny suggest report stress
 emphasize emphasise highlight comment observe remark joke smile laugh shout urge predict estimate vow pledge
-assure affirm boast complain lament concede point told recount testify allege maintain reiterate repeat
-contend assert announce invite demand hail welcome condemn denounce criticize criticise accuse caution
-thank cheer quip muse wonder exclaim whisper mutter cry yell propose recommend advise tweet post write
+assure affirm boast complain lament concede point recount testify allege maintain reiterate repeat
+contend assert invite demand hail welcome condemn denounce criticize criticise accuse caution
+thank cheer quip muse wonder exclaim whisper mutter cry yell propose recommend advise post blame disclose
+reveal indicate signal hint speculate grumble protest object retort counter rebut dismiss slam blast lash
+defend applaud apologize apologise swear threaten plead beg implore appeal underline underscore reflect
+reckon forecast proclaim query question answer rule brief
 """.split())
 
 REPORTING_LEMMAS = {"fr": REPORTING_FR, "en": REPORTING_EN}
@@ -42,6 +48,8 @@ NON_SPEAKER_SUBJECT = frozenset({"citer", "cite", "quote"})
 _EN_IRREGULAR = {
     "say": ("says", "said", "saying"), "tell": ("tells", "told", "telling"),
     "write": ("writes", "wrote", "written", "writing"), "cry": ("cries", "cried", "crying"),
+    "swear": ("swears", "swore", "sworn"), "forecast": ("forecasts", "forecasting"), "rule": ("rules", "ruled"),
+    "brief": ("briefs", "briefed"),
     "hail": ("hails", "hailed"), "continue": ("continues", "continued", "continuing"),
 }
 
@@ -62,12 +70,15 @@ _FR_IRREGULAR = {
     "réagir": "réagit réagi réagissent réagissait",
     "avertir": "avertit averti avertissent avertissait",
     "maintenir": "maintient maintenu",
+    "défendre": "défend défendu défendent défendait",
+    "révéler": "révèle révélé", "réjouir": "réjouit réjoui",
     "relever": "relève relevé relèvent", "lever": "lève",
     "répéter": "répète répété répètent", "réitérer": "réitère réitéré",
     "espérer": "espère espéré espèrent", "suggérer": "suggère suggéré",
     "exiger": "exige exigé exigent exigeait", "interroger": "interroge interrogé",
     "lancer": "lance lancé lancent lançait", "avancer": "avance avancé",
     "prédire": "prédit prédisent", "enchaîner": "enchaîne enchaîné",
+    "inquiéter": "inquiète inquiètent", "compléter": "complète complètent", "asséner": "assène asséné",
 }
 
 
@@ -116,19 +127,23 @@ TITLES = frozenset("""M. MM. Mme Mmes Mlle Me Dr Dr. Pr Pr. Mgr Mr Mr. Mrs Mrs. 
 Sen. Rep. Gen. Col. Capt. Sgt. Gov. Rev. Sheikh Cheikh""".split())
 
 ROLE_NOUNS_FR = frozenset("""
-président présidente vice-président ministre porte-parole préfet préfète sous-préfet maire
+président présidente vice-président vice-présidente ministre porte-parole préfet préfète sous-préfet maire
 député députée sénateur sénatrice ambassadeur ambassadrice secrétaire directeur directrice pdg patron patronne
 chef cheffe dirigeant dirigeante leader conseiller conseillère chercheur chercheuse journaliste correspondant
-correspondante général commandant colonel juge procureur procureure avocat avocate gouverneur gouverneure roi
-reine prince princesse pape chancelier chancelière champion championne entraîneur entraîneuse sélectionneur
-joueur joueuse capitaine responsable expert experte analyste professeur professeure médecin habitant habitante
-témoin survivant survivante mère père fils fille épouse mari frère sœur soeur homologue successeur candidat
-candidate commissaire émir cheikh imam évêque archevêque élu élue militant militante fondateur fondatrice
-économiste historien historienne politologue spécialiste étudiant étudiante agriculteur éleveur éleveuse
-porte-drapeau diplomate envoyé envoyée négociateur rapporteur coordinateur coordinatrice administrateur
-directeur-général vainqueur héros héroïne médaillé médaillée président-élu présidente-élue ministre-président
-chargé chargée délégué déléguée représentant représentante maire-adjoint adjoint adjointe opposant opposante proche source ouvrier ouvrière salarié salariée
-riverain riveraine manifestant manifestante
+correspondante général générale commandant colonel juge procureur procureure avocat avocate gouverneur
+gouverneure roi reine prince princesse pape chancelier chancelière champion championne entraîneur entraîneuse
+sélectionneur sélectionneuse joueur joueuse capitaine responsable expert experte analyste professeur
+professeure médecin habitant habitante témoin survivant survivante mère père fils fille épouse mari frère
+sœur soeur homologue successeur candidat candidate commissaire émir cheikh imam évêque archevêque élu élue
+militant militante fondateur fondatrice économiste historien historienne politologue spécialiste étudiant
+étudiante agriculteur agricultrice éleveur éleveuse diplomate envoyé envoyée négociateur négociatrice
+rapporteur rapporteure coordinateur coordinatrice administrateur administratrice directeur-général vainqueur
+président-élu présidente-élue ministre-président chargé chargée délégué déléguée
+représentant représentante maire-adjoint adjoint adjointe opposant opposante proche source ouvrier ouvrière
+salarié salariée riverain riveraine manifestant manifestante victime policier policière gendarme pompier
+soldat officier sportif sportive athlète entrepreneur entrepreneuse employé employée infirmier infirmière
+enseignant enseignante élève parent retraité retraitée touriste voisin voisine ami amie syndicaliste
+président-directeur magistrat magistrate greffier greffière enquêteur enquêtrice
 """.split())
 
 ROLE_NOUNS_EN = frozenset("""
@@ -138,14 +153,29 @@ representative lawmaker general commander official officer resident witness rese
 expert analyst king queen prince princess pope chancellor judge prosecutor lawyer attorney curator coach
 champion player captain mother father son daughter wife husband counterpart candidate manager executive
 president-elect commissioner envoy diplomat journalist correspondent activist survivor victim farmer student
-teacher owner chairperson superintendent sheriff inspector negotiator delegate emir premier
+teacher owner chairperson superintendent sheriff inspector negotiator delegate emir premier nurse soldier
+worker employee engineer scientist economist historian neighbour neighbor friend brother sister parent
+athlete organiser organizer campaigner protester investigator detective spokesperson councillor councilor
 """.split())
 
 ROLE_NOUNS = {"fr": ROLE_NOUNS_FR, "en": ROLE_NOUNS_EN}
 
+# grammatical gender cues for people: titles, English gendered nouns, French feminine endings and determiners
+TITLE_GENDER = {"M.": "m", "MM.": "m", "Mr": "m", "Mr.": "m", "Sir": "m", "Lord": "m", "Mme": "f", "Mmes": "f",
+                "Mlle": "f", "Mrs": "f", "Mrs.": "f", "Ms": "f", "Ms.": "f", "Dame": "f", "Lady": "f"}
+GENDERED_EN = {**dict.fromkeys("""spokesman chairman king prince father son husband brother businessman
+congressman policeman fireman sportsman man boy""".split(), "m"), **dict.fromkeys("""spokeswoman chairwoman
+queen princess mother daughter wife sister businesswoman congresswoman policewoman woman girl""".split(), "f")}
+FEMININE_ENDINGS_FR = ("trice", "euse", "esse", "ète", "ière", "ienne", "enne", "onne", "ée", "ante", "ente")
+FEMININE_DETS = frozenset({"la", "une", "cette", "sa", "ma", "ta", "notre"})
+MASCULINE_DETS = frozenset({"le", "un", "ce", "cet", "du", "au"})
+
 # role words that fit any named leader ("le chef de la diplomatie" may be a minister)
 GENERIC_ROLES = frozenset({"chef", "cheffe", "dirigeant", "dirigeante", "leader", "responsable", "head", "chief",
                            "homologue", "counterpart", "official", "officer"})
+
+# role words that are also everyday nouns: roles only with a complement ("head of", "chef de") or a modifier
+AMBIGUOUS_ROLES = frozenset({"head", "chair", "source", "parent", "proche"})
 
 # institutions, bodies and groups that speak
 ORG_NOUNS_FR = frozenset("""
@@ -154,13 +184,17 @@ cour conseil commission direction services service office organisation ong entre
 syndicat parti état-major fédération association université institut hôpital banque fondation comité assemblée
 sénat parlement autorités administration diplomatie justice douane douanes pompiers secours municipalité
 département région collectivité chancellerie élysée cabinet délégation mission coalition alliance
+constructeur fabricant industriel opérateur assureur distributeur laboratoire club équipe enseigne chaîne
+journal quotidien hebdomadaire radio télévision start-up firme holding consortium cabinet
 """.split())
 
 ORG_NOUNS_EN = frozenset("""
 ministry government department agency police army military office embassy council commission committee court
 company firm group union party authorities administration service services foundation museum university
 institute hospital bank federation association coalition alliance board senate parliament congress cabinet
-delegation mission prosecutors
+delegation mission prosecutors carmaker automaker manufacturer maker producer retailer airline insurer lender
+operator supplier developer broadcaster newspaper network club team startup conglomerate charity regulator
+watchdog exchange
 """.split())
 
 ORG_NOUNS = {"fr": ORG_NOUNS_FR, "en": ORG_NOUNS_EN}
@@ -169,16 +203,37 @@ ORG_NOUNS = {"fr": ORG_NOUNS_FR, "en": ORG_NOUNS_EN}
 DOCUMENT_NOUNS = frozenset("""communiqué déclaration rapport document texte lettre tweet message courrier note
 statement report letter post memo source sources""".split())
 
+# named things that are not people: "la tempête Ciaran", "the ship Ever Given", "l'opération Barkhane"
+NON_PERSON_TYPES = frozenset("""
+tempête cyclone ouragan typhon dépression orage storm hurricane cyclone typhoon navire bateau cargo paquebot
+porte-avions frégate sous-marin ship vessel tanker ferry carrier opération operation mission plan programme
+program projet project loi law traité treaty accord pacte festival salon sommet summit exposition exhibition
+film série series album livre book roman novel journal magazine émission show application app logiciel
+software virus variant maladie disease fusée rocket satellite sonde probe avion aircraft plane vol flight
+train route autoroute highway rue street avenue boulevard place square pont bridge quartier district
+""".split())
+
+# head words of organisation, facility and group names: a capitalised sequence with one of them is no person
+ORG_NAME_WORDS = frozenset("""
+airways airlines airline air airport aéroport arena stadium stade centre center museum musée gallery
+galerie brigade regiment régiment battalion bataillon division fleet flotte guard garde army armée force forces
+crescent cross croix bank banque group groupe party parti office commission committee comité court cour
+company compagnie inc corp corporation ltd llc sa sas gmbh holdings university université institute institut
+school école college collège hospital hôpital clinic clinique église mosque mosquée cathedral
+cathédrale palace palais tower tour station gare port harbour harbor bridge pont road street avenue
+boulevard square agency agence ministry ministère council conseil fondation foundation association
+federation fédération union news times post herald tribune journal gazette press presse radio tv
+télévision network club fc open cup coupe championship championnat league ligue games jeux
+""".split())
+
+_CALENDAR = """lundi mardi mercredi jeudi vendredi samedi dimanche janvier février fevrier mars avril mai juin
+juillet août aout septembre octobre novembre décembre decembre monday tuesday wednesday thursday friday saturday
+sunday january february march april may june july august september october november december"""
+
 # words that are never person names even when capitalised
-NOT_NAME_WORDS = frozenset("""
-lundi mardi mercredi jeudi vendredi samedi dimanche janvier février fevrier mars avril mai juin juillet août
-aout septembre octobre novembre décembre decembre monday tuesday wednesday thursday friday saturday sunday
-january february march april may june july august september october november december covid
-airways airlines guard crescent museum gallery brigade brgade council road street avenue agency ministry
-university institute bank group news times post herald party force forces army office commission committee
-court company inc corp ltd national international united federal state union republic nations fleet
-conseil fondation ministère direction agence banque groupe parti assemblée tribunal université institut
-comité fédération association société compagnie flotte armée gaec cosmonaute président présidente
+NOT_NAME_WORDS = frozenset(_CALENDAR.split()) | ORG_NAME_WORDS | frozenset("""
+covid national international united federal state republic république nations assemblée tribunal
+société direction
 """.split())
 
 PRONOUNS = {"fr": {"il": "m", "elle": "f", "ils": "p", "elles": "p"},

@@ -12,7 +12,8 @@ import re
 
 from geostory.extract.events import Clause, extract_events, find_clauses
 from geostory.extract.itinerary import build_itineraries
-from geostory.extract.people import cluster_people, find_mentions, speaker_name, strip_det
+from geostory.extract.mentions import find_mentions
+from geostory.extract.people import cluster_people, speaker_name, strip_det
 from geostory.extract.quotes import analyse, attribute, is_document
 from geostory.model import DateValue, Event, Person, Quote
 from geostory.model import Mention as ModelMention
@@ -29,7 +30,7 @@ def extract_narrative(doc, article, places):
     a = analyse(doc, article, places)
     mentions = find_mentions(a)
     people = cluster_people(a, mentions)
-    _resolve_pronouns(a, mentions)
+    _resolve_pronouns(a, mentions, people)
     quotes, qinfo = _quotes(a, mentions, people)
     clauses = find_clauses(a)
     report_of = _link_quotes(a, clauses, qinfo)
@@ -43,15 +44,22 @@ def extract_narrative(doc, article, places):
     return person_objs, quotes, tuple(events), itins
 
 
-def _resolve_pronouns(a, mentions) -> None:
-    """Third-person singular pronouns take the most recent person mentioned before them."""
-    last = None
+def _resolve_pronouns(a, mentions, people) -> None:
+    """A third-person singular pronoun takes the most recent person of its gender mentioned before it: a named
+    person (``key``) or an unnamed one ("la préfète", ``ref``)."""
+    recent: list = []
     for m in mentions:
         if m.kind == "pronoun":
-            if not m.plural and last is not None and not _IMPERSONAL.match(a.text[m.start:m.start + 30].lstrip("-t")):
-                m.key = last.key
-        elif m.key:
-            last = m
+            if m.plural or _IMPERSONAL.match(a.text[m.start:m.start + 30].lstrip("-t")):
+                continue
+            for x in reversed(recent):
+                g = people[x.key].get("gender") if x.key in people else x.gender
+                if m.gender and g not in (None, m.gender):
+                    continue
+                m.key, m.ref = x.key, (None if x.key else x)
+                break
+        elif m.key or (m.kind == "role" and m.definite and not m.plural):
+            recent.append(m)
 
 
 def _quotes(a, mentions, people):
@@ -61,7 +69,7 @@ def _quotes(a, mentions, people):
         if spk is not None and is_document(spk):
             spk = _issuer(a, spk, mentions) or spk
         if spk is not None and spk.kind == "pronoun" and not spk.key:
-            spk = prev
+            spk = spk.ref or prev
         if spk is not None:
             prev = spk
         name = speaker_name(spk, people)

@@ -288,7 +288,11 @@ def _after_prep(a: Analysis, m) -> bool:
 
 
 def _inverted_subject(a: Analysis, verb: Tok, mentions, limit: int):
-    """The subject placed after the verb: "a indiqué jeudi le porte-parole", "a-t-elle raconté", "said Smith"."""
+    """The subject placed after the verb: "a-t-elle raconté", "a indiqué jeudi le porte-parole", "said Smith"."""
+    for m in mentions:  # clitic right before the verb: "a-t-elle raconté"
+        if m.kind == "pronoun" and verb.start - 12 <= m.start < verb.start and m.text.startswith("-") \
+                and not a.masked[m.end:verb.start].strip():
+            return m
     for m in mentions:
         if m.start >= verb.end and m.start < limit:
             if m.kind == "pronoun" and m.start > verb.end + 8:
@@ -312,7 +316,7 @@ _NP_DETS = {"un", "une", "le", "la", "l'", "l’", "les", "des", "the", "a", "an
 
 def _noun_phrase(a: Analysis, start: int, end: int) -> list:
     """An unnamed speaker right at ``start`` ("un ouvrier", "a worker") as a one-element mention list."""
-    from geostory.extract.people import Mention
+    from geostory.extract.mentions import Mention
     toks = [t for t in a.toks_in(start, min(end, start + 60)) if t.text not in ",;"]
     if len(toks) < 2 or toks[0].low not in _NP_DETS or not toks[1].text[:1].islower() or not toks[1].text.isalpha():
         return []
