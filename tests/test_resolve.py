@@ -82,7 +82,8 @@ def test_a_city_beats_its_county_and_a_state_contains_its_cities():
 def test_a_country_name_does_not_pull_its_own_capital():
     text = "MEXICO CITY, June 4 - Mexico's president-elect said the peso would stay stable. Analysts in New York agreed."
     assert place(text, "Mexico", "en").kind == "country"
-    assert place(text, "New York", "en").kind == "city"
+    assert place("Des analystes à New York ont salué la décision.", "New York").kind == "city"
+    assert place("Il a été élu gouverneur de l'État de New York.", "New York").kind == "region"
 
 
 def test_cities_win_over_same_named_municipalities():

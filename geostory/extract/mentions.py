@@ -221,6 +221,8 @@ def _names(a, toks, in_place, role_set) -> list[Mention]:
             continue
         if in_place(s, e) or (len(words) == 1 and not title and not _single_ok(a, s, e)):
             continue
+        if not title and a.text[max(0, s - 4):s].lower().split()[-1:] in (["a"], ["an"], ["un"], ["une"]):
+            continue  # "a Grand Slam", "une Formule 1": names take no indefinite article
         if words[0].lower() in PARTICLES and len(words) > 1 and not title:
             continue
         if (s, e) in seen or any(ps <= s and e <= pe for ps, pe in seen):

@@ -50,6 +50,7 @@ NOT_PLACES = {
     "new", "old", "good", "bien", "bon", "bonne", "mon", "ma", "ton", "son", "sa",
 }
 DETERMINERS = {"le", "la", "les", "l", "the"}
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z][a-z]{0,4}\.){1,4}(?![\w])")
 # lower-case generic nouns that open a curated name ("mer Noire", "plateau du Larzac", "golfe Persique")
 GEO_NOUNS = {"mer", "ocean", "golfe", "detroit", "plateau", "ile", "iles", "lac", "mont", "monts", "massif", "canal",
              "cap", "baie", "presqu'ile", "vallee", "bande", "plaine", "fleuve", "desert", "archipel", "chaine",
@@ -131,6 +132,8 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
     """All place mentions of ``text`` (non-overlapping, in text order), each with its candidate entries."""
     words = _words(text)
     spans: list[tuple[int, int, list[_Word]]] = []
+    for m in _DOTTED.finditer(text):  # "U.S.", "W.Va.", "Ky.", "B.C.": one pseudo-word each
+        spans.append((m.start(), m.end(), [_Word(m.start(), m.end(), m.group())]))
     for chunk in _chunks(text, words):
         for i in range(len(chunk)):
             for j in range(i + 1, min(len(chunk), i + MAX_WORDS) + 1):
@@ -204,9 +207,16 @@ def _accept(text, span, key, entries, ner, sentence_initial, lang, words) -> Mat
     strong = any(x.kind == "country" or x.curated for x in name_entries)
     if not _is_name_shape(span) and not (strong and (span[0].cap or fold(span[0].text) in GEO_NOUNS)):
         return None  # "mer Noire", "Nations unies" yes; "la Défense" in "ministre de la Défense" no
-    # acronyms match in capitals ("UN", "OTAN"), or in title case from four letters on, as French writes "Otan"
-    acronym_ok = surface.isupper() or (len(surface) >= 4 and surface.istitle())
-    name_entries = [x for x in name_entries if x.flags != ABBREV or acronym_ok]
+    # acronyms match in capitals ("UN", "OTAN"), or in title case from four letters on, as French writes "Otan";
+    # dotted abbreviations as written ("U.S.", "W.Va."); state codes and abbreviations only after a comma
+    # ("Lexington, Ky.", "Austin, TX"), where nothing else is meant
+    dotted = "." in surface
+    acronym_ok = surface.isupper() or dotted or (len(surface) >= 4 and surface.istitle())
+    after_comma = text[max(0, s - 2): s] == ", "
+    name_entries = [x for x in name_entries if x.flags != ABBREV or (
+        acronym_ok and (x.kind == "country" or x.curated or after_comma or (len(surface) > 3 and not dotted)))]
+    if dotted:  # "Salam." at the end of a sentence is no abbreviation
+        name_entries = [x for x in name_entries if x.flags & ABBREV]
     if not name_entries:
         return None  # an acronym written in lower case ("who", "Un")
     if len(span) == 1 and (key in NOT_PLACES or len(surface) <= 2):
@@ -214,8 +224,9 @@ def _accept(text, span, key, entries, ner, sentence_initial, lang, words) -> Mat
             return None  # "Mai", "Est", "Un"; but "UN" written as an acronym is the organisation
     located = ner is not None and ("LOC" in ner or "GPE" in ner)
     preposition = _word_before(text, s) in PLACE_PREPOSITIONS
-    if surface.isupper() and not strong:
-        if len(surface) <= 4 or not (located or s < 3 or text[e: e + 2].startswith(",")):
+    if surface.isupper() and not strong and not (after_comma and any(x.flags & ABBREV for x in name_entries)):
+        line_start = s < 3 or "\n" in text[max(0, s - 3): s]
+        if len(surface) <= 4 or not (located or (line_start and text[e: e + 2].startswith(","))):
             return None  # acronyms ("FAL") and shouted words; a dateline "TRIPOLI, Liban" is fine
     if not strong and not located and not _covers_run(text, span, words):
         return None  # a piece of a longer proper name ("Red" in "Red Crescent", "Blankenberg" in a person's name)

@@ -258,7 +258,7 @@ def attribute(a: Analysis, q: QSpan, mentions, prev_speaker):
     for m in _SOURCE_RE.finditer(a.masked, s, e):
         if m.group().strip().lower() == "pour" and (m.start() > q.open or not a.masked[m.end():q.open].rstrip().endswith(",")):
             continue
-        spk = next((x for x in mentions if m.end() <= x.start <= m.end() + 3), None)
+        spk = next((x for x in mentions if m.end() <= x.start <= m.end() + 3), None) or _named_source(a, m.end())
         if spk is not None:
             return spk, None, None
     # 3. a reporting clause right after the quote (", a indiqué X", "X said", "he added"), then anywhere after
@@ -351,6 +351,9 @@ def subject_of(a: Analysis, verb: Tok, mentions, before: list):
     if a.has_parse and verb.dep == "conj" and verb.head != verb.i and a.toks[verb.head].start < verb.start:
         return subject_of(a, a.toks[verb.head], mentions, before)
     if not subjectless:
+        appo = _apposed_subject(a, verb, mentions)
+        if appo is not None:
+            return appo
         cands = [m for m in mentions if m.end <= verb.start and verb.start - m.end <= 45]
         for m in reversed(cands):
             gap = a.masked[m.end:verb.start]
@@ -369,6 +372,32 @@ def subject_of(a: Analysis, verb: Tok, mentions, before: list):
     s, _ = a.sent_of(verb.start)
     first = [m for m in mentions if s <= m.start < verb.start and m.kind not in ("pronoun",) and not _after_prep(a, m)]
     return first[0] if first else None
+
+
+_APPOSITION = re.compile(r"\s*,[^,;:«»“”\"]{1,90},\s*$")
+
+
+def _apposed_subject(a: Analysis, verb: Tok, mentions):
+    """"Carter, the last Australian in the draw, said", "Pedersen, lui, a estimé": the name before an apposition."""
+    s, _ = a.sent_of(verb.start)
+    for m in mentions:
+        if s <= m.start < verb.start and m.kind in ("person", "role", "org") and not _after_prep(a, m) \
+                and _APPOSITION.match(a.masked[m.end:verb.start]) and not a.masked[s:m.start].strip(" \n"):
+            return m
+    return None
+
+
+_SOURCE_NAME = re.compile(r"(?:(?:l['’]|la |le |les |the )?)([A-ZÀ-Ý][\w’'-]*(?:\s+(?:de |du |des |d['’]|of |for )?"
+                          r"[A-ZÀ-Ý][\w’'-]*)*)")
+
+
+def _named_source(a: Analysis, pos: int):
+    """"selon Météo-France", "according to Human Rights Watch": a capitalised name that is no known mention."""
+    from geostory.extract.mentions import Mention
+    m = _SOURCE_NAME.match(a.text, pos)
+    if m is None or a.quoted(pos):
+        return (_noun_phrase(a, pos, pos + 60) or [None])[0]
+    return Mention(m.start(), m.end(), a.text[m.start():m.end()], "org", role=fold(m.group(1)))
 
 
 def _bare_coordinated(a: Analysis, verb: Tok) -> bool:

@@ -108,6 +108,7 @@ def build_index(path: Path, *, digest: str | None = None) -> Path:
         load_curated(writer)
         con.executescript(INDEXES)
         load_country_aliases(writer)
+        load_aliases(writer)
         con.execute("INSERT INTO meta VALUES ('digest', ?)", (digest or inputs_digest(),))
         con.execute("INSERT INTO meta VALUES ('build_version', ?)", (BUILD_VERSION,))
         con.commit()
@@ -348,6 +349,42 @@ def load_country_aliases(w: IndexWriter) -> None:
                 elif not _names_other_place(con, fold(item), iso):
                     names.append((item, ABBREV if _is_acronym(item) else ALT))
             w.names(eid, names, variants=False)
+
+
+def load_aliases(w: IndexWriter) -> None:
+    """data/gazetteer/aliases.tsv (abbreviations, short names, demonyms of regions) and the countries'
+    alternative spellings (mledoze/countries): names added to entries already in the index."""
+    con = w.con
+    flags = {"alt": ALT, "abbrev": ABBREV, "demonym": DEMONYM}
+    spellings = DATA_DIR / "demonyms" / "country_alt_spellings.tsv"
+    if spellings.exists():
+        for row in _read_tsv(spellings):
+            eid = _target_id(con, f"country:{row['cca2']}")
+            if eid:
+                w.names(eid, [(a, ABBREV if _is_acronym(a) else ALT) for a in row["alt_spellings"].split("|")],
+                        variants=False)
+    path = DATA_DIR / "gazetteer" / "aliases.tsv"
+    if not path.exists():
+        return
+    for row in _read_tsv(path):
+        eid = _target_id(con, row["target"])
+        if eid is None:
+            raise GazetteerError(f"aliases.tsv: target {row['target']!r} is not in the index")
+        w.names(eid, [(a, flags[row["flag"]]) for a in row["alias"].split("|") if a], variants=False)
+
+
+def _target_id(con: sqlite3.Connection, target: str) -> str | None:
+    kind, _, rest = target.partition(":")
+    if kind in ("cur", "reg"):
+        row = con.execute("SELECT id FROM entries WHERE id = ?", (target,)).fetchone()
+    elif kind == "country":
+        row = con.execute("SELECT id FROM entries WHERE kind = 'country' AND country = ?", (rest,)).fetchone()
+    else:
+        iso, _, name = rest.partition(":")
+        feature = "e.feature = 'ADM1'" if kind == "adm1" else "e.kind = 'city'"
+        row = con.execute(f"SELECT e.id FROM entries e WHERE {feature} AND e.country = ? AND e.name = ? "
+                          "ORDER BY e.population DESC LIMIT 1", (iso, name)).fetchone()
+    return row[0] if row else None
 
 
 def _inflections(stem: str, lang: str) -> list[str]:

@@ -42,7 +42,7 @@ class _Scored:
 
 def _base_score(entry: Entry, match: Match) -> _Scored:
     reasons: list[str] = []
-    score = KIND_PRIOR.get(entry.kind, 0.0)
+    score = KIND_PRIOR.get(entry.kind, 0.0) if entry.kind in ("country", "region", "city") or entry.curated else 0.0
     if entry.kind == "country":
         reasons.append("country name" if not match.demonym else "demonym of the country")
     if entry.curated:  # curated because news names them all the time: worth a large city
@@ -58,9 +58,6 @@ def _base_score(entry: Entry, match: Match) -> _Scored:
         score += pop
         if entry.kind == "city":
             reasons.append(f"population {entry.population:,}")
-    if entry.kind == "city" and entry.population >= 1_000_000:
-        score += 1.5
-        reasons.append("major city")
     if entry.feature == "PPLC":
         score += 3.0
         reasons.append("national capital")
@@ -125,8 +122,11 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
         scored = [_base_score(e, m) for e in m.entries]
         _prefer_cities_over_same_named_areas(scored, m)
         containers = _containers(text, m, gaz)
+        strong = any(x.entry.curated or x.entry.kind == "country" for x in scored)
         for sc in scored:
             e = sc.entry
+            if strong and e.kind == "city" and e.population < 1000:
+                continue  # a hamlet called "Middle East" or "English" gets no help from the context
             share = focus.get(e.country, 0) / total if e.country else 0.0
             if share:
                 sc.score += 4.0 * share
@@ -143,16 +143,29 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
                     sc.score += 10.0
                     sc.reasons.append(f"contained in {c.name}")
                     break
-        if lang == "fr" and m.cues and m.cues[-1] in PLACE_PREPOSITIONS:
+        if lang == "fr":
             for sc in scored:
-                if sc.entry.kind == "city":
+                if sc.entry.kind == "city" and m.cues and m.cues[-1] in PLACE_PREPOSITIONS:
                     sc.score += 0.5
+                elif sc.entry.feature == "ADM1" and sc.entry.country != "FR" and not sc.entry.curated:
+                    # French news names a foreign state "l'État de New York"; bare, the name is the city
+                    sc.score -= 1.5
         scored.sort(key=lambda s: -s.score)
         chosen.append((m, scored))
     # second pass: co-location with the places already chosen (same admin1, or a region containing them)
     best_regions = Counter(s[0].entry.admin1 for _, s in chosen if s and s[0].entry.admin1)
+    areas = {}
+    for m2, s2 in chosen:
+        if s2 and s2[0].entry.kind == "region":
+            areas.setdefault(s2[0].entry.id, set()).add(m2.key)
     for m, scored in chosen:
         inside = {a for m2, s2 in chosen if s2 and m2.key != m.key for a in (s2[0].entry.admin1, s2[0].entry.admin2) if a}
+        for sc in scored:
+            for a in (sc.entry.admin1, sc.entry.admin2):
+                if a and a in areas and areas[a] - {m.key}:
+                    sc.score += 3.0
+                    sc.reasons.append("in a region the story names")
+                    break
         for sc in scored:
             if sc.entry.admin1 and best_regions.get(sc.entry.admin1, 0) > (1 if sc is scored[0] else 0):
                 sc.score += 1.5
@@ -198,14 +211,17 @@ def _nearest_anchor_km(entry: Entry, anchors: list[tuple[Match, Entry]], match: 
 def _prefer_cities_over_same_named_areas(scored: list[_Scored], match: Match) -> None:
     """"Córdoba", "Monterrey", "Mobile": an area named like one of the candidate cities is the city, unless a cue
     word ("province de", "county") asked for the area."""
-    city_names = {fold(s.entry.name) for s in scored if s.entry.kind == "city"} | {
-        fold(s.entry.name).removesuffix(" city") for s in scored if s.entry.kind == "city"}
     cue_asked = any(c in CUE_FEATURES and CUE_FEATURES[c] & {"ADM1", "ADM2"} for c in match.cues)
     if cue_asked:
         return
+    cities = [s.entry for s in scored if s.entry.kind == "city"]
     for s in scored:
-        if s.entry.kind == "region" and not s.entry.curated and (
-                fold(s.entry.name) in city_names or match.key in city_names):
+        area = s.entry
+        if area.kind != "region" or area.curated:
+            continue
+        same = [c for c in cities if fold(c.name).removesuffix(" city") in (fold(area.name), match.key)]
+        # only a city that is a large part of the area (Córdoba, Monterrey), not a town named after a state
+        if any(c.population >= 0.3 * max(area.population, 1) for c in same):
             s.score -= 2.0
             s.reasons.append("a city has the same name")
 
