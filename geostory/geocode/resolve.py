@@ -114,6 +114,7 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
     """Group mentions by chosen entry and return one Place per entry, in order of first mention."""
     votes_by_key, named_by_key = country_evidence(matches)
     anchors = _anchors(matches)
+    support = _area_support(matches)
     chosen: list[tuple[Match, list[_Scored]]] = []
     for m in matches:
         focus = sum((c for k, c in votes_by_key.items() if k != m.key), Counter())
@@ -134,6 +135,10 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
             if e.country in named:
                 sc.score += 3.0
                 sc.reasons.append(f"{e.country} is named in the article")
+            keys = (support.get(e.admin2, set()) | support.get(e.id, set())) - {m.key}
+            if keys:  # "Paris" and "Henry County" both have a reading in Henry County, Tennessee
+                sc.score += min(4.0, 2.0 * len(keys))
+                sc.reasons.append("other names of the story have readings in the same area")
             near = _nearest_anchor_km(e, anchors, m)
             if near is not None and near < 1000:
                 sc.score += 3.0 if near < 50 else 2.0 if near < 200 else 1.0
@@ -191,6 +196,18 @@ def _one_sense_per_name(chosen: list[tuple[Match, list[_Scored]]]) -> None:
         best_id = totals[m.key].most_common(1)[0][0]
         if scored[0].entry.id != best_id:
             scored.sort(key=lambda s: s.entry.id != best_id)
+
+
+def _area_support(matches: list[Match]) -> dict[str, set[str]]:
+    """Second-level area id -> mention keys having a candidate in it (or being it)."""
+    out: dict[str, set[str]] = {}
+    for m in matches:
+        for e in m.entries:
+            if e.admin2:
+                out.setdefault(e.admin2, set()).add(m.key)
+            if e.feature == "ADM2":
+                out.setdefault(e.id, set()).add(m.key)
+    return out
 
 
 def _anchors(matches: list[Match]) -> list[tuple[Match, Entry]]:
