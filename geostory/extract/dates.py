@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geostory.extract.lexicon import MONTHS, NUMBER_WORDS, WEEKDAYS
 from geostory.model import DateValue
@@ -71,7 +71,7 @@ class DateExpr:
     day: int | None = None
     weekday: int | None = None
     offset: int = 0
-    mod: str | None = None  # next | last | this | None
+    mod: str | None = None  # next | last | this | until (an end bound) | None
 
 
 def find_dates(text: str, lang: str = "fr") -> list[DateExpr]:
@@ -87,8 +87,13 @@ def find_dates(text: str, lang: str = "fr") -> list[DateExpr]:
     for e in found:
         if out and e.start < out[-1].end:
             continue
+        if _BOUND_RE.search(text, max(0, e.start - 14), e.start):
+            e = replace(e, mod="until")  # "jusqu'à lundi", "until Sunday": an end, not when something happens
         out.append(e)
     return out
+
+
+_BOUND_RE = re.compile(r"(?:jusqu['’](?:à|au|en)|d['’]ici(?: à| au)?|until|till|through|by)\s+(?:le |la |the )?$", re.I)
 
 
 def _num(s: str) -> int | None:

@@ -8,6 +8,7 @@ present-tense clause the publication day, a planned one none, and any other the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ class Clause:
     actors: list = field(default_factory=list)
     quotes: list = field(default_factory=list)
     reporting: bool = False
+    content: list = field(default_factory=list)  # the clauses this reporting clause reports
 
 
 def find_clauses(a) -> list[Clause]:
@@ -82,15 +84,20 @@ def _parsed_clauses(a) -> list[Clause]:
 def _split_clauses(a) -> list[Clause]:
     out = []
     for s, e in a.sents:
-        cuts = [s] + [m.start() for m in _SPLIT_RE.finditer(a.masked, s, e)] + [e]
+        reports = _report_cuts(a, s, e)
+        cuts = [s] + [m.start() for m in _SPLIT_RE.finditer(a.masked, s, e)] + reports + [e]
         cuts += [x for q in a.spans if s <= q.open < e for x in (q.open, q.close) if s < x < e]
         cuts = sorted(set(cuts))
+        prev = None
         for x, y in zip(cuts, cuts[1:]):
             cs, ce = _trim(a.text, x, y)
             if ce - cs < 3 or not a.masked[cs:ce].strip(_EDGE):
                 continue
             c = Clause(cs, ce, (s, e), None, a.toks_in(cs, ce))
+            if x in reports and prev is not None:  # "Volkart will close the plant, the company said on Monday"
+                c.reporting, c.content = True, [prev]
             out.append(c)
+            prev = c
     for q in a.spans:  # quotations: one clause per sentence inside
         for s, e in _inner_sentences(a.text, q.start, q.end):
             cs, ce = _trim(a.text, s, e)
@@ -98,6 +105,18 @@ def _split_clauses(a) -> list[Clause]:
                 c = Clause(cs, ce, a.sent_of(q.open), None, a.toks_in(cs, ce), quoted=True)
                 out.append(c)
     return sorted(out, key=lambda c: c.start)
+
+
+def _report_cuts(a, s: int, e: int) -> list[int]:
+    """Commas opening a trailing reporting clause: ", residents said", ", the company said on Monday"."""
+    out = []
+    for m in re.finditer(r",\s+", a.masked[s:e]):
+        k = s + m.end()
+        nxt = [t for t in a.toks_in(k, e)[:7]]
+        upto = next((i for i, t in enumerate(nxt) if t.text in ",;:."), len(nxt))
+        if any(a.reporting(t) and not a.quoted(t.start) for t in nxt[:upto]):
+            out.append(s + m.start())
+    return out
 
 
 def _inner_sentences(text, s, e):
@@ -119,11 +138,15 @@ def _trim(text, s, e):
     return s, e
 
 
+_FUTURE_FR = frozenset(fold(w) for w in FUTURE_WORDS_FR)
+
+
 def _is_planned(a, c: Clause) -> bool:
     words = {fold(t.text) for t in c.toks}
     if a.lang == "fr":
-        if words & FUTURE_WORDS_FR:
-            return True
+        if words & _FUTURE_FR or re.search(r"\b(?:est|sont|sera|seront)\s+(?:\w+\s+)?attendue?s?\b",
+                                           a.text[c.start:c.end], re.I):
+            return True  # "prévue jeudi", "le ministre est attendu samedi à Quimper"
         for t in c.toks:
             if "Fut" in t.tense and t.pos in ("VERB", "AUX"):
                 return True
@@ -158,7 +181,10 @@ def extract_events(a, clauses: list[Clause], reporting_clause_of: dict, publishe
         c.reported = c.quoted or (c.parent is not None and c.parent.reporting and c.pred is not None
                                   and c.pred.dep == "ccomp")
         for x in (x for x in exprs if x.start >= c.start and x.end <= c.end and _owned(a, c, x)):
-            dv = resolve(x, published, anchor, future=c.planned)
+            if x.mod == "until":
+                continue  # "fermées jusqu'à lundi": a bound, not the date of the clause
+            ahead = c.planned or (x.kind == "weekday" and c.present and not c.quoted and x.mod is None)
+            dv = resolve(x, published, anchor, future=ahead)  # "Le Tour reprend mardi": the coming Tuesday
             if dv is not None:
                 c.date, c.explicit = dv, True
                 break
@@ -166,6 +192,7 @@ def extract_events(a, clauses: list[Clause], reporting_clause_of: dict, publishe
             sent_date.setdefault(c.sent, c.date)
             anchor = c.date.value
         sent_date.setdefault(("anchor", c.sent), anchor)
+    _around(a, clauses)
     pub_day = parse_published(published)[0]
     for c in clauses:
         if c.explicit or c.planned:
@@ -180,6 +207,24 @@ def extract_events(a, clauses: list[Clause], reporting_clause_of: dict, publishe
             anc = sent_date.get(("anchor", c.sent))
             c.date = d or (DateValue(anc, "day") if anc else None)
     return clauses
+
+
+_AROUND_RE = re.compile(r"\b(?:(?P<after>au lendemain|the day after)|(?P<before>à la veille|on the eve))\s+"
+                        r"(?:d['’]|de |du |des |of )", re.I)
+
+
+def _around(a, clauses: list[Clause]) -> None:
+    """"s'est rendu mardi à Lyon, au lendemain d'une fusillade qui a fait un mort": the clauses of the noun
+    phrase after "au lendemain de" / "à la veille de" are one day before / after the clause that holds it."""
+    for m in _AROUND_RE.finditer(a.masked):
+        host = next((c for c in clauses if c.start <= m.start() < c.end and not c.quoted), None)
+        if host is None or host.date is None or host.date.precision != "day":
+            continue
+        step = -1 if m.group("after") else 1
+        value = (dt.date.fromisoformat(host.date.value) + dt.timedelta(days=step)).isoformat()
+        for c in clauses:
+            if c is not host and c.sent == host.sent and m.end() <= c.start <= m.end() + 80 and not c.explicit:
+                c.date, c.explicit = DateValue(value, "day", m.group(0).strip(), m.start(), m.end()), True
 
 
 def _owned(a, c: Clause, x) -> bool:

@@ -129,8 +129,12 @@ def _events(a, clauses, mentions, people, qinfo) -> list[Event]:
         if vtok is not None and spk is not None:
             spk_of[vtok.i] = spk
     events, last_places, last_para = [], [], -1
+    dateline = _dateline(a)
     for c in clauses:
         places = a.places_in(c.start, c.end)
+        if c.reporting and not c.quoted:  # an announcement is about the places of what it announces
+            content = c.content or [x for x in clauses if x.parent is c and x.pred is not None and x.pred.dep == "ccomp"]
+            places += [p for x in content for p in a.places_in(x.start, x.end) if p not in places]
         ments = [m for m in mentions if c.start <= m.start and m.end <= c.end]
         if c.pred is not None and c.pred.i in spk_of and spk_of[c.pred.i] not in ments:
             ments.append(spk_of[c.pred.i])
@@ -157,6 +161,8 @@ def _events(a, clauses, mentions, people, qinfo) -> list[Event]:
             places = list(last_places)
         if places and not c.quoted:
             last_places, last_para = places, para
+        if dateline and not c.quoted and dateline[0] not in places and _in_dateline_area(a, places, dateline[1]):
+            places = places + [dateline[0]]
         c.places, c.actors = places, actors
         status = "planned" if c.planned else "reported" if (c.reported or c.quoted) else "happened"
         d: DateValue | None = c.date
@@ -167,6 +173,29 @@ def _events(a, clauses, mentions, people, qinfo) -> list[Event]:
         c.event_id = ev.id
         events.append(ev)
     return events
+
+
+_DATELINE = re.compile(r"^[ \t]*(?P<city>[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]+[A-ZÀ-Ý])(?:,[ \t]*[\w .'’-]{2,30}?)?[ \t]*"
+                       r"(?:\([^)\n]{1,30}\))?[ \t]*[—–-]", re.M)
+
+
+def _dateline(a) -> tuple[str, str | None] | None:
+    """(place id, country) of the dateline opening the article body: "PARIS (AFP) -", "MELBOURNE, Australia —"."""
+    by_id = {p.id: p for p in a.places}
+    for m in _DATELINE.finditer(a.text, 0, min(len(a.text), 600)):
+        pid = next((pid for s, e, pid in a.place_mentions if m.start("city") <= s < m.end("city")), None)
+        if pid is not None and pid in by_id and by_id[pid].kind in ("city", "landmark", "other"):
+            return pid, by_id[pid].country
+    return None
+
+
+def _in_dateline_area(a, places: list[str], country: str | None) -> bool:
+    """True when a clause names no precise place, and no place outside the dateline's country."""
+    by_id = {p.id: p for p in a.places}
+    ps = [by_id[p] for p in places if p in by_id]
+    if any(p.kind in ("city", "landmark", "other") for p in ps):
+        return False
+    return not ps or (country is not None and any(p.country == country for p in ps))
 
 
 def _with_ids(q: Quote, ids: dict, people) -> Quote:
