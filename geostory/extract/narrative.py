@@ -14,6 +14,7 @@ from geostory.extract.events import Clause, extract_events, find_clauses
 from geostory.extract.itinerary import build_itineraries
 from geostory.extract.mentions import find_mentions
 from geostory.extract.people import cluster_people, speaker_name, strip_det
+from geostory.extract.lexicon import fold
 from geostory.extract.quotes import analyse, attribute, is_document
 from geostory.model import DateValue, Event, Person, Quote
 from geostory.model import Mention as ModelMention
@@ -183,7 +184,9 @@ def _dateline(a) -> tuple[str, str | None] | None:
     """(place id, country) of the dateline opening the article body: "PARIS (AFP) -", "MELBOURNE, Australia —"."""
     by_id = {p.id: p for p in a.places}
     for m in _DATELINE.finditer(a.text, 0, min(len(a.text), 600)):
-        pid = next((pid for s, e, pid in a.place_mentions if m.start("city") <= s < m.end("city")), None)
+        city = fold(m.group("city"))
+        pid = next((pid for s, e, pid in a.place_mentions if m.start("city") <= s < m.end("city")), None) or next(
+            (p.id for p in a.places if fold(p.name) == city or any(fold(x.text) == city for x in p.mentions)), None)
         if pid is not None and pid in by_id and by_id[pid].kind in ("city", "landmark", "other"):
             return pid, by_id[pid].country
     return None
