@@ -2,7 +2,7 @@
 
 A stop is a place governed by a travel verb whose subject is the traveller ("se rendre à", "visiter",
 "arriver à", "retrouver X sur", "assister à", "travel to", "visit", "arrive in"), or the place of a travel noun
-of the traveller ("la visite du dirigeant nord-coréen en Russie"). "quitter X", "partir de X", "venir de X",
+of the traveller ("la visite du président kényan en Inde"). "quitter X", "partir de X", "venir de X",
 "depuis X", "from X" give the origin. Without an explicit origin, the capital of the traveller's home country
 (the country named in the traveller's role phrase) is taken as the origin when that capital is itself a place
 of the article and the trip has already taken the traveller abroad. Happened stops come first in date
@@ -52,7 +52,7 @@ def build_itineraries(a, clauses, mentions, people, events) -> tuple[Itinerary, 
             continue
         for pos, pid, is_origin in _stops(a, c, origin):
             trips.setdefault(traveller, []).append((pos, pid, is_origin, ev))
-    for m in mentions:  # "la visite du dirigeant nord-coréen en Russie"
+    for m in mentions:  # "la visite du président kényan en Inde"
         if m.key is None:
             continue
         k = a.tok_at(m.start)
@@ -157,7 +157,7 @@ def _stops(a, c, origin_verb: bool):
 
 
 def _inside_locative(a, j: int, floor: int) -> bool:
-    """"sur le cosmodrome russe de Vostotchny": the place ends a noun phrase introduced by a locative preposition."""
+    """"sur la base navale de Toulon": the place ends a noun phrase introduced by a locative preposition."""
     steps = 0
     while j >= 0 and a.toks[j].start >= floor and steps < 6:
         t = a.toks[j]

@@ -195,7 +195,7 @@ def _names(a, toks, in_place, role_set) -> list[Mention]:
     lower_words = {t.text for t in a.toks if t.text.islower()}
     out, seen = [], set()
     for s, e in sorted(cands, key=lambda x: (x[0], -x[1])):
-        for es, ee, lab in a.ents:  # "d'Airbus Jean Roux": an organisation name is not part of the person's
+        for es, ee, lab in a.ents:  # "le PDG de Renault Jean Roux": an organisation name is not part of the person's
             if lab in ("ORG", "MISC") and es <= s < ee < e:
                 s = ee + 1
         words = a.text[s:e].split()

@@ -154,7 +154,7 @@ def find_quote_spans(text: str) -> list[QSpan]:
         elif c == '"' and i + 1 < n and not text[i + 1].isspace() and (i == 0 or not text[i - 1].isalnum()):
             closer = '"'
         elif c == "»" and i + 1 < n and text[i + 1].isalpha() and (i == 0 or not text[i - 1].isspace()):
-            closer = "»"  # reversed guillemet used as an opener ("... dépouillement.»Ce sont ...»")
+            closer = "»"  # a stray closing guillemet glued to the next word opens a quote ("parlé.»Nous ...»")
         if closer is None:
             i += 1
             continue
