@@ -13,7 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from geostory.extract.dates import find_dates, parse_published, resolve
-from geostory.extract.lexicon import FUTURE_WORDS_EN, FUTURE_WORDS_FR, PLANNED_LEMMAS, fold
+from geostory.extract.lexicon import (
+    FUTURE_WORDS_EN,
+    FUTURE_WORDS_FR,
+    PLANNED_LEMMAS,
+    fold,
+)
 from geostory.model import DateValue
 
 _PRED_DEPS = {"ROOT", "conj", "parataxis", "ccomp", "advcl", "acl:relcl", "relcl"}

@@ -236,6 +236,8 @@ covid national international united federal state republic république nations a
 société direction
 """.split())
 
+ARTICLES = ({"l'", "l’", "le", "la", "un", "une", "les", "des"}, {"the", "a", "an"})  # (fr, en)
+
 PRONOUNS = {"fr": {"il": "m", "elle": "f", "ils": "p", "elles": "p"},
             "en": {"he": "m", "she": "f", "they": "p"}}
 

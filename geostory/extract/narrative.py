@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import re
 
+from geostory.extract.analysis import analyse
 from geostory.extract.events import Clause, extract_events, find_clauses
 from geostory.extract.itinerary import build_itineraries
-from geostory.extract.mentions import find_mentions
-from geostory.extract.people import cluster_people, speaker_name, strip_det
 from geostory.extract.lexicon import fold
-from geostory.extract.quotes import analyse, attribute, is_document
+from geostory.extract.people import (
+    cluster_people,
+    find_mentions,
+    speaker_name,
+    strip_det,
+)
+from geostory.extract.quotes import attribute, is_document
 from geostory.model import DateValue, Event, Person, Quote
 from geostory.model import Mention as ModelMention
 
@@ -213,7 +218,7 @@ def _with_event(q: Quote, events) -> Quote:
     return replace(q, event=ev.id) if ev else q
 
 
-def build_people(a, people: dict, extra: list[Mention]) -> tuple[tuple[Person, ...], dict]:
+def build_people(a, people: dict, extra: list) -> tuple[tuple[Person, ...], dict]:
     """Person records (persons, then speaking institutions in ``extra``), and {name: person id}."""
     out, ids = [], {}
     for info in sorted(people.values(), key=lambda i: i["first"]):

@@ -7,10 +7,73 @@ most salient compatible person winning when several remain. Mentions are found b
 
 from __future__ import annotations
 
-from geostory.extract.lexicon import GENERIC_ROLES, fold
-from geostory.extract.mentions import DE, DETS, PARTICLES, SUFFIX, Mention, find_mentions  # noqa: F401
+import re
+
+from geostory.extract.lexicon import GENERIC_ROLES, NOT_NAME_WORDS, PRONOUNS, fold
+from geostory.extract.mentions import (
+    DE,
+    DETS,
+    PARTICLES,
+    SUFFIX,
+    Mention,
+    folded,
+    is_acronym,
+    merge,
+    phrases,
+)
+from geostory.extract.names import (
+    age_epithets,
+    bare_names,
+    known_words,
+    person_names,
+    typed_names,
+)
 
 _DETS, _DE, _PARTICLES, _SUFFIX = DETS, DE, PARTICLES, SUFFIX
+
+
+def find_mentions(a) -> list[Mention]:
+    """Every entity mention outside quotations, sorted, without overlaps."""
+    toks = [t for t in a.toks if not a.quoted(t.start)]
+    placed = a.place_mentions
+    roles, orgs = folded(a.lang)
+
+    def in_place(s, e):
+        return next((pid for ps, pe, pid in placed if ps < e and s < pe), None)
+
+    out: list[Mention] = []
+    names = person_names(a, toks, in_place, roles)
+    names, typed = typed_names(a, toks, names, roles, orgs)
+    out.extend(names + typed)
+    out.extend(phrases(a, toks, in_place, roles, orgs))
+    out.extend(age_epithets(a))
+    # NER organisations and acronyms
+    for s, e, label in a.ents:
+        if label == "ORG" and not a.quoted(s) and not in_place(s, e) and fold(a.text[s:e]) not in NOT_NAME_WORDS:
+            out.append(Mention(s, e, a.text[s:e], "org", role=fold(a.text[s:e])))
+    for t in toks:
+        if is_acronym(t.text) and not in_place(t.start, t.end) and fold(t.text) not in NOT_NAME_WORDS:
+            out.append(Mention(t.start, t.end, t.text, "org", role=t.low))
+    known = known_words(out)
+    out.extend(bare_names(a, toks, out, known))
+    # capitalised place mentions can act ("la Maison Blanche a indiqué", "Moscou a proposé")
+    for ps, pe, pid in placed:
+        if a.text[ps:ps + 1].isupper() and not a.quoted(ps) and a.text[ps:pe] not in known:
+            k = a.tok_at(ps)
+            s = a.toks[k - 1].start if k > 0 and a.toks[k - 1].low in DETS and a.toks[k - 1].end >= ps - 1 else ps
+            out.append(Mention(s, pe, a.text[s:pe], "place", role=fold(a.text[ps:pe]), places=[pid]))
+    # pronouns
+    prons = PRONOUNS.get(a.lang, PRONOUNS["en"])
+    for m in re.finditer(r"(-t-|-)?\b(" + "|".join(prons) + r")\b", a.masked, re.I):
+        if m.group(1) is None and a.masked[m.start() - 1:m.start()] in ("-", "'", "’"):
+            continue
+        g = prons[m.group(2).lower()]
+        out.append(Mention(m.start(), m.end(), m.group(0), "pronoun", role=m.group(2).lower(), plural=g == "p",
+                           gender=g if g in "mf" else None))
+    names_tokens = {w for m in out if m.kind == "person" for w in m.name.split()}
+    out = [m for m in out if not (m.kind == "person" and "-" in m.name and " " not in m.name
+                                  and all(p in names_tokens - {m.name} for p in m.name.split("-")))]
+    return merge(a, out)
 
 
 def _generic(role: str) -> bool:

@@ -1,0 +1,126 @@
+"""The shared view of one article used by the narrative extractors.
+
+Tokens (from the spaCy Doc when it matches the text, else a regex tokenizer), the text with quotation interiors
+masked, sentences of that masked text, and the place mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from geostory.extract.lexicon import ARTICLES, is_reporting
+from geostory.extract.quotes import find_quote_spans, keep_quote, mask, split_sentences
+
+_TOKEN_RE = re.compile(r"\w+(?:[-’'.]\w+)*[’']?|[^\w\s]", re.UNICODE)
+
+
+class Tok:
+    """One token with the annotations the extractors use (empty strings when the pipeline lacks them)."""
+
+    __slots__ = ("i", "start", "end", "text", "low", "lemma", "pos", "dep", "head", "tense", "verbform", "ent")
+
+    def __init__(self, i, start, end, text, lemma="", pos="", dep="", head=None, tense="", verbform="", ent=""):
+        self.i, self.start, self.end, self.text, self.low = i, start, end, text, text.lower()
+        self.lemma, self.pos, self.dep, self.head = lemma, pos, dep, i if head is None else head
+        self.tense, self.verbform, self.ent = tense, verbform, ent
+
+
+@dataclass
+class Analysis:
+    """Everything the narrative extractors share about one article."""
+
+    text: str
+    lang: str
+    published: str | None
+    places: tuple
+    toks: list = field(default_factory=list)
+    ents: list = field(default_factory=list)  # (start, end, label)
+    spans: list = field(default_factory=list)  # QSpan
+    masked: str = ""
+    sents: list = field(default_factory=list)  # (start, end) over the masked text
+    place_mentions: list = field(default_factory=list)  # (start, end, place_id), sorted
+    has_parse: bool = False
+    has_lemma: bool = False
+    vocab: object = None
+
+    def tok_at(self, pos: int) -> int:
+        """Index of the token containing or following character ``pos``."""
+        return bisect.bisect_right([t.end for t in self.toks], pos)
+
+    def toks_in(self, start: int, end: int) -> list:
+        return [t for t in self.toks if t.start >= start and t.end <= end]
+
+    def sent_of(self, pos: int) -> tuple[int, int]:
+        for s, e in self.sents:
+            if s <= pos < e:
+                return s, e
+        return (0, len(self.text))
+
+    def quoted(self, pos: int) -> bool:
+        """True when ``pos`` lies inside a quotation's content."""
+        return any(q.start <= pos < q.end for q in self.spans)
+
+    def places_in(self, start: int, end: int) -> list[str]:
+        """Ids of the places mentioned inside ``start:end``, in order, without repeats."""
+        out: list[str] = []
+        for s, e, pid in self.place_mentions:
+            if s >= start and e <= end and pid not in out:
+                out.append(pid)
+        return out
+
+    def is_stop(self, word: str) -> bool:
+        if self.vocab is None:
+            return word.lower() in {"le", "la", "les", "the", "a", "an", "un", "une", "des"}
+        return bool(self.vocab[word.lower()].is_stop)
+
+    def reporting(self, tok: Tok) -> str | None:
+        """The reporting lemma of a token, or None (nouns and determiner-led words excluded)."""
+        if tok.pos in ("NOUN", "PROPN", "ADJ", "DET", "ADP") and tok.pos:
+            return None
+        k = tok.i
+        if k > 0 and self.toks[k - 1].low in ARTICLES[self.lang == "en"]:
+            return None
+        if not tok.pos and self.lang == "en" and tok.low.endswith("ing"):
+            return None  # without tags "warning", "meeting" are nouns more often than verbs
+        return is_reporting(tok.text, tok.lemma, self.lang)
+
+
+def analyse(doc, article, places) -> Analysis:
+    """Build the shared Analysis of ``article`` from its spaCy Doc (any pipeline, or None)."""
+    text = article.text or ""
+    a = Analysis(text=text, lang=(article.lang or "fr")[:2], published=article.published, places=tuple(places))
+    if doc is not None and getattr(doc, "text", None) == text:
+        a.has_parse = doc.has_annotation("DEP")
+        a.has_lemma = doc.has_annotation("LEMMA")
+        a.vocab = doc.vocab
+        for t in doc:
+            if t.is_space:
+                continue
+            m = t.morph
+            a.toks.append(Tok(len(a.toks), t.idx, t.idx + len(t.text), t.text, t.lemma_ if a.has_lemma else "",
+                              t.pos_, t.dep_ if a.has_parse else "", t.head.i, ",".join(m.get("Tense")),
+                              ",".join(m.get("VerbForm")), t.ent_type_))
+        remap = {t.i: k for k, t in enumerate(x for x in doc if not x.is_space)}
+        for tk in a.toks:
+            tk.head = remap.get(tk.head, tk.i)
+        if doc.has_annotation("ENT_IOB"):
+            a.ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    else:
+        for k, m in enumerate(_TOKEN_RE.finditer(text)):
+            a.toks.append(Tok(k, m.start(), m.end(), m.group()))
+    for p in a.places:
+        for m in p.mentions:
+            if 0 <= m.start < m.end <= len(text):
+                a.place_mentions.append((m.start, m.end, p.id))
+    a.place_mentions.sort()
+    a.spans = find_quote_spans(text)
+    a.masked = mask(text, a.spans)
+    a.sents = split_sentences(a.masked)
+    kept = [q for q in a.spans if keep_quote(a, q)]
+    if len(kept) != len(a.spans):  # labels in quotation marks are ordinary text
+        a.spans = kept
+        a.masked = mask(text, kept)
+        a.sents = split_sentences(a.masked)
+    return a
