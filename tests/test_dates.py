@@ -99,3 +99,8 @@ def test_parse_published():
     assert parse_published("2023-09-14")[0].isoformat() == "2023-09-14"
     assert parse_published("2024-08") == (None, 2024, 8)
     assert parse_published("not a date") == (None, None, None)
+
+
+@pytest.mark.parametrize("text", ["jusqu'à lundi", "jusqu'au 3 mars", "until Sunday", "by Friday"])
+def test_end_bounds_are_marked(text):
+    assert find_dates(text)[-1].mod == "until"

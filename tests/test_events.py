@@ -79,3 +79,35 @@ def test_english_events_without_parser():
     assert any(e.date == "2024-05-07" for e in event_at(events, "lisbon"))
     assert any(e.date == "2024-05-08" for e in event_at(events, "porto"))
     assert any(e.date == "2024-05-11" and e.status == "planned" for e in events)
+
+
+def dated(events, place):
+    return {e.date for e in events if place in e.places}
+
+
+def test_present_tense_bounds_and_expected_visits():
+    text = ("La course reprend mardi à Lyon. Les écoles de Brest restent fermées jusqu'à lundi. "
+            "Le ministre est attendu samedi à Quimper.")
+    spec = [("lyon", "Lyon", "city", "FR", ["Lyon"]), ("brest", "Brest", "city", "FR", ["Brest"]),
+            ("quimper", "Quimper", "city", "FR", ["Quimper"])]
+    events = narrate(text, "fr", "2024-07-08", make_places(text, spec))[2]  # a Monday
+    assert dated(events, "lyon") == {"2024-07-09"}  # present tense: the coming Tuesday
+    assert "2024-07-01" not in dated(events, "brest")  # "jusqu'à lundi" is an end, not last Monday
+    assert dated(events, "quimper") == {"2024-07-13"}
+    assert all(e.status == "planned" for e in events if "quimper" in e.places)
+
+
+def test_au_lendemain_de_dates_the_earlier_event():
+    text = ("Le ministre s'est rendu mardi à Marseille, au lendemain d'une fusillade qui a fait un mort dans "
+            "un quartier de la ville.")
+    events = narrate(text, "fr", "2024-03-14", make_places(text, [("mrs", "Marseille", "city", "FR", ["Marseille"])]))[2]
+    assert {"2024-03-12", "2024-03-11"} <= {e.date for e in events}
+
+
+def test_dateline_and_trailing_reporting_clause_in_english():
+    text = ("GHENT, Belgium — The company will close its plant by the end of next year, the group said on "
+            "Wednesday.\n\nWorkers reacted with anger on Thursday.")
+    spec = [("ghent", "Ghent", "city", "BE", ["GHENT"]), ("belgium", "Belgium", "country", "BE", ["Belgium"])]
+    events = narrate(text, "en", "2024-09-12", make_places(text, spec), nlp=blank_en())[2]
+    assert "2024-09-11" in dated(events, "ghent")  # the announcement, about the plant's place
+    assert "2024-09-12" in dated(events, "ghent")  # "on Thursday": the dateline's city

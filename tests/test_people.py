@@ -87,3 +87,36 @@ def test_role_phrase_with_other_words_is_another_person():
     assert quotes["Nous tiendrons"] == "Jean Dubois"
     assert quotes["la situation s'améliore"] == "ministre de la Santé"
     assert quotes["une provocation"] == "syndicats"
+
+
+def test_typed_names_roles_organisations_and_things():
+    text = ("La tempête Ulrich a frappé Brest jeudi. Le météorologue Paul Garnier a décrit « un phénomène rare ». "
+            "Le constructeur Alvéa a annoncé « des pertes lourdes ». Alvéa a ensuite fermé son usine.")
+    people, quotes, _e, _i = narrate(text, "fr", "2024-05-10")
+    by = {p.name: p for p in people}
+    assert "Ulrich" not in by and "Tempête Ulrich" not in by  # a storm is no person
+    assert by["Paul Garnier"].role == "météorologue"
+    assert [q.speaker for q in quotes] == ["Paul Garnier", "Alvéa"]
+    assert by["Alvéa"].kind == "organisation"
+
+
+def test_age_epithet_is_the_protagonist_and_bare_surnames_count():
+    text = ("Anna Petrova won the final on Sunday against Maria Lopez. Lopez had won two titles this year. "
+            "“I never gave up,” the 19-year-old said. Petrova, who turned professional last year, will play in "
+            "Paris next month. “It is a dream,” she added.")
+    quotes = narrate(text, "en", "2024-05-10", (), nlp=blank_en())[1]
+    assert [q.speaker for q in quotes] == ["Anna Petrova", "Anna Petrova"]
+
+
+def test_gender_keeps_an_unnamed_official_apart():
+    text = ("Le chercheur Marc Olivier a mesuré des vents de 150 km/h. À Brest, la préfète a fermé les écoles. "
+            "« Restez chez vous », a-t-elle insisté.")
+    quotes = narrate(text, "fr", "2024-05-10")[1]
+    assert quotes[0].speaker == "préfète"
+
+
+def test_apposed_subject_and_sentence_initial_surname():
+    text = ("Tom Reed lost in the semi-final. Reed, the last local player left in the draw, said he expected "
+            "“a very long night”.")
+    quotes = narrate(text, "en", "2024-05-10", (), nlp=blank_en())[1]
+    assert quotes[0].speaker == "Tom Reed"

@@ -117,3 +117,16 @@ def test_possessive_is_not_the_speaker():
             "told AFP.")
     quotes = narrate(text, "en", "2024-05-10", (), nlp=blank_en())[1]
     assert [q.speaker for q in quotes] == ["Carl Berg", "worker"]
+
+
+def test_named_source_without_a_known_mention():
+    text = "D'après Météo-France, il s'agit de « l'épisode le plus violent depuis dix ans »."
+    quotes = narrate(text, "fr", "2024-05-10")[1]
+    assert quotes[0].speaker == "Météo-France"
+
+
+def test_clitic_subject_wins_over_a_later_noun():
+    text = ("La mère du champion, Ana Vidal, regardait la course. « J'ai eu peur », a-t-elle raconté, se fiant "
+            "aux cris des voisins.")
+    quotes = narrate(text, "fr", "2024-05-10")[1]
+    assert quotes[0].speaker == "Ana Vidal"

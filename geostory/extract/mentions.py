@@ -198,6 +198,10 @@ def merge(a, ms: list[Mention]) -> list[Mention]:
                     last.name = last.name or m.name
                     last.gender = last.gender or m.gender
             continue
+        if out and m.kind == "org" and out[-1].kind == "org" and a.text[out[-1].end:m.start] in (" ", "\u00a0") \
+                and m.text[:1].isupper() and not a.text[out[-1].start:out[-1].end].split()[-1][:1].isupper():
+            out[-1] = m  # "le constructeur Alvéa", "German carmaker Volkart": the name stands for the phrase
+            continue
         if out and m.kind == "person" and out[-1].kind == "role" and not out[-1].name:
             gap = a.text[out[-1].end:m.start]
             if gap in (" ", "\u00a0"):  # "le préfet Jean Roux", "Harbour Authority Director Maria Okafor"

@@ -134,7 +134,10 @@ def typed_names(a, toks, names, roles, orgs) -> tuple[list[Mention], list[Mentio
             e = k
             while e + 1 < len(toks) and cap(toks[e + 1]) and toks[e + 1].start <= toks[e].end + 1:
                 e += 1
-            (things if low in NON_PERSON else firms).add(a.text[t.start:toks[e].end])
+            name = a.text[t.start:toks[e].end]
+            (things if low in NON_PERSON else firms).add(name)
+            if low not in NON_PERSON:
+                typed.append(Mention(t.start, toks[e].end, name, "org", role=fold(name)))
     for m in names:
         k = starts.get(m.start)
         noun = toks[k - 1] if k else None

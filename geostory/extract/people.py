@@ -168,11 +168,11 @@ def _resolve_roles(a, ms, people) -> None:
                 todo.remove(m)
                 changed = True
     for m in todo:  # still ambiguous: the most recently mentioned compatible person; for an age epithet
-        cands = _candidates(a, m, ms, people)  # ("the 21-year-old"), the protagonist: most mentioned, first met
+        cands = _candidates(a, m, ms, people)  # ("the 21-year-old"), the protagonist: the first one met
         if cands:
             def rank(k):
                 earlier = [x.start for x in people[k]["mentions"] if x.start < m.start]
-                return (len(earlier), -min(earlier)) if m.epithet else (max(earlier),)
+                return (-min(earlier), len(earlier)) if m.epithet else (max(earlier),)
             _assign(a, m, people[max(cands, key=rank)])
 
 
