@@ -5,6 +5,7 @@
      |    +-- IngestError                    could not turn a file/HTML/URL into an Article
      +-- StoryFormatError (also ValueError)  Story JSON that does not follow the schema
      +-- GazetteerError                      offline index missing, corrupt or unbuildable
+ +-- LibraryError                        the story library database cannot be opened or written
      +-- GeocodingError                      an online provider failed (timeout, quota, bad answer)
           +-- GeocoderUnavailable (also ConnectionError)
           +-- GeocoderConfigError (also ValueError)  unknown provider, missing key or user agent
@@ -33,6 +34,10 @@ class StoryFormatError(GeostoryError, ValueError):
 
 class GazetteerError(GeostoryError):
     """The offline gazetteer index is missing, corrupt or cannot be built."""
+
+
+class LibraryError(GeostoryError):
+    """The story library (SQLite) cannot be opened or written."""
 
 
 class GeocodingError(GeostoryError):

@@ -14,6 +14,7 @@ from geostory.model import (
     Event,
     Itinerary,
     Mention,
+    Override,
     Person,
     Place,
     Quote,
@@ -79,6 +80,7 @@ def story_from_dict(data: dict[str, Any]) -> Story:
             "events": (Event,),
             "people": (Person, {"mentions": (Mention,)}),
             "itineraries": (Itinerary, {"stops": (Stop,)}),
+            "overrides": (Override, {"candidate": Candidate}),
         },
     )
 
@@ -115,7 +117,115 @@ def story_to_geojson(story: Story) -> dict[str, Any]:
                     "mentions": [dataclasses.asdict(m) for m in place.mentions],
                     "events": [e.id for e in story.events if place.id in e.places],
                     "quotes": [q.id for q in story.quotes if place.id in q.places],
+                    **({"override": place.override} if place.override else {}),
                 },
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+# -- added for the dashboard's exports (issue 6) ------------------------------------------------------------
+
+CSV_TABLES = ("places", "events", "quotes")
+
+
+def story_to_csv(story: Story, table: str) -> str:
+    """One table of the story as CSV text (``places``, ``events`` or ``quotes``); lists are joined with ``;``."""
+    import csv
+    import io
+
+    names = {p.id: p.name for p in story.places}
+    people = {p.id: p.name for p in story.people}
+    if table == "places":
+        header = ["id", "name", "kind", "country", "lat", "lon", "mentions", "gazetteer_id", "provider", "confidence",
+                  "override", "events", "quotes"]
+        rows = [[p.id, p.name, p.kind, p.country or "", _num(p.lat), _num(p.lon), len(p.mentions), p.gazetteer_id or "",
+                 p.provider, round(p.confidence, 3), p.override or "",
+                 ";".join(e.id for e in story.events if p.id in e.places), ";".join(q.id for q in story.quotes_at(p.id))]
+                for p in story.places]
+    elif table == "events":
+        header = ["id", "date", "date_precision", "status", "summary", "actors", "places", "place_names", "quotes",
+                  "start", "end"]
+        rows = [[e.id, e.date or "", e.date_precision or "", e.status, e.summary,
+                 ";".join(people.get(a, a) for a in e.actors), ";".join(e.places),
+                 ";".join(names.get(i, i) for i in e.places), ";".join(e.quotes), e.start, e.end] for e in story.events]
+    elif table == "quotes":
+        header = ["id", "speaker", "text", "verb", "partial", "places", "place_names", "event", "start", "end"]
+        rows = [[q.id, q.speaker or q.speaker_mention or "", q.text, q.verb or "", q.partial, ";".join(q.places),
+                 ";".join(names.get(i, i) for i in q.places), q.event or "", q.start, q.end] for q in story.quotes]
+    else:
+        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(CSV_TABLES)}")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return out.getvalue()
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else repr(value)
+
+
+def _cell(value: Any) -> Any:
+    """Defuse spreadsheet formulas: a text cell starting with = + - @ gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def validate_geojson(data: Any) -> list[str]:
+    """Problems that make ``data`` not RFC 7946 GeoJSON (FeatureCollection / Feature / Point / LineString);
+    an empty list when it is valid."""
+    errors: list[str] = []
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        return ["the top level must be an object with type FeatureCollection"]
+    if "crs" in data:
+        errors.append("'crs' is not allowed by RFC 7946 (coordinates are WGS 84 longitude, latitude)")
+    features = data.get("features")
+    if not isinstance(features, list):
+        return errors + ["'features' must be an array"]
+    for i, feature in enumerate(features):
+        where = f"features[{i}]"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            errors.append(f"{where}: must be an object with type Feature")
+            continue
+        if "properties" not in feature or not (feature["properties"] is None or isinstance(feature["properties"], dict)):
+            errors.append(f"{where}: 'properties' must be an object or null")
+        if "id" in feature and not isinstance(feature["id"], (str, int, float)):
+            errors.append(f"{where}: 'id' must be a string or a number")
+        if "geometry" not in feature:
+            errors.append(f"{where}: 'geometry' is missing")
+        elif feature["geometry"] is not None:
+            errors.extend(f"{where}.geometry: {e}" for e in _geometry_errors(feature["geometry"]))
+    return errors
+
+
+def _position_errors(pos: Any) -> list[str]:
+    if not isinstance(pos, list) or not 2 <= len(pos) <= 3 or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and v == v for v in pos
+    ):
+        return [f"position {pos!r} must be [longitude, latitude] numbers"]
+    lon, lat = pos[0], pos[1]
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return [f"position {pos!r} is out of range (longitude first, then latitude)"]
+    return []
+
+
+def _geometry_errors(geometry: Any) -> list[str]:
+    if not isinstance(geometry, dict):
+        return ["must be an object or null"]
+    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    if kind == "Point":
+        return _position_errors(coords)
+    if kind in ("LineString", "MultiPoint"):
+        if not isinstance(coords, list) or (kind == "LineString" and len(coords) < 2):
+            return [f"{kind} needs an array of positions"]
+        return [e for pos in coords for e in _position_errors(pos)]
+    return [f"unsupported or invalid geometry type {kind!r}"]
+
+
+def story_to_html(story: Story) -> str:
+    """A standalone HTML page of the story map that opens offline (Leaflet and plugins inlined)."""
+    from geostory.maps.standalone import standalone_html
+
+    return standalone_html(story)

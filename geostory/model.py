@@ -12,6 +12,7 @@ SCHEMA_VERSION = 1
 PLACE_KINDS = ("country", "region", "city", "landmark", "water", "other")
 EVENT_STATUSES = ("happened", "planned", "reported")
 DATE_PRECISIONS = ("day", "month", "year")
+OVERRIDE_ACTIONS = ("accept", "choose", "drop", "add")  # what a reader did to a place (see geostory.review)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class Place:
     admin1: str | None = None
     population: int | None = None
     note: str | None = None
+    override: str | None = None  # set when a reader reviewed it: one of OVERRIDE_ACTIONS
 
     @property
     def resolved(self) -> bool:
@@ -151,6 +153,21 @@ class Itinerary:
 
 
 @dataclass(frozen=True, slots=True)
+class Override:
+    """A reader's correction of one place, anchored on a mention's words so it survives a new extraction.
+
+    ``accept`` keeps the place as found, ``choose`` moves it to ``candidate``, ``drop`` removes it, ``add``
+    creates a place at ``candidate`` for every occurrence of ``text`` the pipeline missed.
+    """
+
+    action: str  # one of OVERRIDE_ACTIONS
+    start: int
+    end: int
+    text: str  # article.text[start:end]
+    candidate: Candidate | None = None  # the location chosen (choose, add)
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """Everything geostory knows about one article."""
 
@@ -162,6 +179,7 @@ class Story:
     itineraries: tuple[Itinerary, ...] = ()
     focus: tuple[str, ...] = ()  # ISO country codes, most central first
     notes: tuple[str, ...] = ()  # warnings the user should see (e.g. provider fell back offline)
+    overrides: tuple[Override, ...] = ()  # a reader's corrections, re-applied after each extraction
     schema: int = field(default=SCHEMA_VERSION)
 
     def place(self, place_id: str) -> Place | None:
