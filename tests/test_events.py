@@ -111,3 +111,10 @@ def test_dateline_and_trailing_reporting_clause_in_english():
     events = narrate(text, "en", "2024-09-12", make_places(text, spec), nlp=blank_en())[2]
     assert "2024-09-11" in dated(events, "ghent")  # the announcement, about the plant's place
     assert "2024-09-12" in dated(events, "ghent")  # "on Thursday": the dateline's city
+
+
+def test_future_marker_before_a_weekday():
+    text = "Forecasters warned that more rain was expected on Thursday in Murcia."
+    places = make_places(text, [("murcia", "Murcia", "region", "ES", ["Murcia"])])
+    events = narrate(text, "en", "2024-10-30", places, nlp=blank_en())[2]  # a Wednesday
+    assert dated(events, "murcia") == {"2024-10-31"}

@@ -130,3 +130,10 @@ def test_clitic_subject_wins_over_a_later_noun():
             "aux cris des voisins.")
     quotes = narrate(text, "fr", "2024-05-10")[1]
     assert quotes[0].speaker == "Ana Vidal"
+
+
+def test_unnamed_subject_of_a_reporting_verb():
+    text = ("Le ministre Paul Roy a parlé mardi. « Nous tiendrons », a-t-il dit. Un usager rencontré à la gare "
+            "s'est dit « épuisé » par ces grèves.")
+    quotes = narrate(text, "fr", "2024-05-10")[1]
+    assert quotes[-1].speaker == "usager"

@@ -144,6 +144,9 @@ def _trim(text, s, e):
 
 
 _FUTURE_FR = frozenset(fold(w) for w in FUTURE_WORDS_FR)
+# a future marker shortly before a weekday: "more rain was expected on Thursday", "prévue samedi"
+_FUTURE_BEFORE = re.compile(r"\b(?:will|would|shall|expected|due|scheduled|planned|set to|prévue?s?|attendue?s?|"
+                            r"programmée?s?|doi[tv]|devr\w+|ser[ao]\w*)\b[^.;]*$", re.I)
 
 
 def _is_planned(a, c: Clause) -> bool:
@@ -188,7 +191,8 @@ def extract_events(a, clauses: list[Clause], reporting_clause_of: dict, publishe
         for x in (x for x in exprs if x.start >= c.start and x.end <= c.end and _owned(a, c, x)):
             if x.mod == "until":
                 continue  # "fermées jusqu'à lundi": a bound, not the date of the clause
-            ahead = c.planned or (x.kind == "weekday" and c.present and not c.quoted and x.mod is None)
+            ahead = c.planned or (x.kind == "weekday" and x.mod is None and not c.quoted and (
+                c.present or _FUTURE_BEFORE.search(a.text, max(c.start, x.start - 40), x.start)))
             dv = resolve(x, published, anchor, future=ahead)  # "Le Tour reprend mardi": the coming Tuesday
             if dv is not None:
                 c.date, c.explicit = dv, True

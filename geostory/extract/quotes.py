@@ -231,6 +231,11 @@ def subject_of(a: Analysis, verb: Tok, mentions, before: list):
                 (x for x in mentions if any(x.start <= a.toks[k].start < x.end for k in sorted(sub))), None)
             if m is not None:
                 return m
+            det = next((x for x in near if x.head == t.i and x.dep == "det" and x.i < t.i), None)
+            if t.pos == "NOUN" and det is not None and not a.quoted(t.start):
+                np = _noun_phrase(a, det.start, verb.start)  # "Un usager rencontré à la gare s'est dit « ... »"
+                if np and np[0].role == t.low:
+                    return np[0]
     subjectless = verb.verbform in ("Inf", "Ger") or (verb.verbform == "Part" and verb.tense == "Pres") or \
         verb.low.endswith(("ant", "ing")) or _bare_coordinated(a, verb)
     if subjectless:
