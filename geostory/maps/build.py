@@ -97,7 +97,7 @@ def build_base_map(
             layer.add_to(m)
 
     ZoomClass(below=4).add_to(m)  # stop dates show from zoom 4 on
-    Legend(kinds_in(story)).add_to(m)
+    Legend(kinds_in(story), reviewed=any(p.override for p in story.places)).add_to(m)
     fullscreen = Fullscreen(position="topleft", title="Full screen", title_cancel="Exit full screen")
     assets.localise(fullscreen, ["fullscreen"], ["fullscreen_css"], static_base)
     fullscreen.add_to(m)

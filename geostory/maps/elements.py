@@ -83,10 +83,10 @@ class Legend(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, kinds: list[str] | None = None, position: str = "bottomleft"):
+    def __init__(self, kinds: list[str] | None = None, position: str = "bottomleft", reviewed: bool = False):
         super().__init__()
         self._name = "Legend"
-        self.html = legend_html(kinds)
+        self.html = legend_html(kinds, reviewed)
         self.position = position
 
 

@@ -84,6 +84,16 @@ def context_html(text: str, mention: Mention, width: int = 90) -> str:
     return f"{html.escape(before)}<mark>{html.escape(word)}</mark>{html.escape(after)}"
 
 
+OVERRIDE_BADGES = {"accept": ("✓", "checked by a reader"), "choose": ("✎", "corrected by a reader"),
+                   "add": ("+", "added by a reader")}
+
+
+def override_note(place: Place) -> str | None:
+    """What a reader did to this place (``corrected by a reader``...), or None."""
+    badge = OVERRIDE_BADGES.get(place.override or "")
+    return badge[1] if badge else None
+
+
 def place_label(place: Place) -> str:
     """The name shown for a place (plain text)."""
     return place.name
@@ -98,6 +108,8 @@ def popup_html(story: Story, place: Place) -> str:
         + (f" · {html.escape(place.country)}" if place.country else "")
         + "</div>",
     ]
+    if override_note(place):
+        parts.append(f'<div class="gs-popup-override">{html.escape(override_note(place).capitalize())}</div>')
     if place.mentions:
         first = min(place.mentions, key=lambda m: m.start)
         parts.append(f'<div class="gs-popup-context">{context_html(story.article.text, first, 70)}</div>')
@@ -116,6 +128,10 @@ def marker_html(place: Place, *, selected: bool = False) -> str:
     size = marker_size(count)
     classes = f"gs-marker gs-shape-{style.shape}" + (" gs-selected" if selected else "")
     badge = f'<span class="gs-badge">{count}</span>' if count > 1 else ""
+    reviewed = OVERRIDE_BADGES.get(place.override or "")
+    if reviewed:
+        classes += f" gs-reviewed gs-ov-{place.override}"
+        badge += f'<span class="gs-ov-badge" title="{reviewed[1]}">{reviewed[0]}</span>'
     return (
         f'<div class="{classes}" data-place="{html.escape(place.id, quote=True)}" '
         f'title="{html.escape(place_label(place), quote=True)}" '
@@ -123,8 +139,9 @@ def marker_html(place: Place, *, selected: bool = False) -> str:
     )
 
 
-def legend_html(kinds: list[str] | None = None) -> str:
-    """The map legend: one row per kind (all kinds when ``kinds`` is None) and what the size means."""
+def legend_html(kinds: list[str] | None = None, reviewed: bool = False) -> str:
+    """The map legend: one row per kind (all kinds when ``kinds`` is None), what the size means and, when
+    ``reviewed``, the badges of a reader's corrections."""
     rows = []
     for kind, style in KIND_STYLES.items():
         if kinds is not None and kind not in kinds:
@@ -133,7 +150,8 @@ def legend_html(kinds: list[str] | None = None) -> str:
             f'<div class="gs-legend-row"><span class="gs-marker gs-shape-{style.shape}" '
             f'style="width:11px;height:11px;--gs-colour:{style.colour}"></span>{html.escape(style.label)}</div>'
         )
-    rows.append('<div class="gs-legend-note">size, number = mentions<br>→ itinerary, dashed = planned</div>')
+    rows.append('<div class="gs-legend-note">size, number = mentions<br>→ itinerary, dashed = planned'
+                + ("<br>✎ corrected, + added, ✓ checked by a reader" if reviewed else "") + "</div>")
     return '<details class="gs-legend" open><summary class="gs-legend-title">Places</summary>' + "".join(rows) + "</details>"
 
 
@@ -166,5 +184,13 @@ MAP_CSS = """
 .gs-popup-title { font-weight: 700; font-size: 14px; }
 .gs-popup-kind { font-size: 11px; margin-bottom: 4px; }
 .gs-popup-context mark { background: #fde68a; padding: 0 1px; }
+.gs-marker { position: relative; }
+.gs-reviewed { outline: 2px dashed #111827; outline-offset: 2px; }
+.gs-ov-accept { outline-style: solid; outline-color: #15803d; }
+.gs-ov-badge { position: absolute; top: -9px; right: -9px; min-width: 13px; height: 13px; padding: 0 1px;
+  border-radius: 7px; background: #111827; color: #fde68a; font: 700 10px/13px system-ui, sans-serif;
+  text-align: center; box-shadow: 0 0 0 1px #fff; }
+.gs-shape-diamond .gs-ov-badge { transform: rotate(-45deg); }
+.gs-popup-override { font-size: 11px; font-weight: 600; color: #92400e; }
 .gs-popup-counts { color: #555; margin-top: 4px; font-size: 11px; }
 """
