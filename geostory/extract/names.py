@@ -195,7 +195,7 @@ def age_epithets(a) -> list[Mention]:
         if noun and (is_reporting(noun, "", a.lang) or a.is_stop(noun)):
             noun, end = "", m.start("noun") - 1  # "the 21-year-old said"
         if fold(noun) in orgs or fold(noun) in NON_PERSON or fold(noun) in DOCS:
-            continue  # "the 176-year-old institution"
+            continue  # "the 150-year-old company"
         det = m.group("det").lower()
         out.append(Mention(m.start(), end, a.text[m.start():end], "role",
                            role=fold(noun) if fold(noun) in roles else "age", definite=det not in INDEF,

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›", '"': '"'}
 _SOURCE_RE = re.compile(r"\b(?:selon|d['’]après|according to|pour reprendre les (?:termes|mots|propos) d[eu]s?|"
-                        r"in the words of|aux dires d[eu]s?|pour)\s+", re.I)
+                        r"selon les (?:termes|mots|propos) d[eu]s?|de l['’]avis d[eu]s?|aux yeux d[eu]s?|citant|"
+                        r"in the words of|as quoted by|citing|quoting|aux dires d[eu]s?|pour)\s+", re.I)
 _SPEECH_NOUN_RE = re.compile(r"\b(?:propos|termes|mots|paroles|qualifi\w+|tweet|message|words|called|calling|"
                              r"described|dubbed|traitant|traité)\b", re.I)
 
