@@ -12,18 +12,31 @@ from components import (
     render_timeline,
     state,
 )
-from components.analyse import render_analyse_form
-from components.stories import render_story_picker
+from components.analyse import render_analyse_form, render_story_import
+from components.corpus import render_corpus
+from components.exports import render_exports
+from components.library import render_library, render_page_switch
+from components.review import render_review
+from components.stories import get_library
 from geostory.maps import places_in_period
 
 st.set_page_config(page_title="geostory", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed")
 
+library = get_library()
 name = state.story_name()
 with st.sidebar:
-    render_story_picker(name)
+    render_page_switch()
+    render_library(library, name)
     render_analyse_form()
+    with st.expander("Import a Story JSON"):
+        render_story_import()
     st.caption("Map data: Natural Earth (offline), © OpenStreetMap contributors, © CARTO (online).")
-story = load_story_or_stop(name)
+if notice := state.pop_notice():
+    st.toast(notice)
+if state.page() == "corpus":
+    render_corpus(library)
+    st.stop()
+story = load_story_or_stop(name, library)
 state.bind_story(story, name)
 state.sync_map_click(story)
 selected = state.selected_place(story)
@@ -36,6 +49,8 @@ with left:
 with right:  # drawn before the map, so the panel updates first after a click
     render_place_picker(story)
     render_place_panel(story, selected)
+    render_review(story, name, selected)
 with map_slot:
     render_map(story, selected=selected, visible=places_in_period(story, *period) if period else None)
 render_article(story, selected=selected)
+render_exports(story, name, selected)

@@ -1,31 +1,28 @@
-"""Map a new article from the dashboard: paste it, extract its Story, save it, open it by URL.
+"""Map a new article from the dashboard: paste it, upload a file or give a link; import a Story JSON.
 
-The spaCy pipeline and the gazetteer load once per server (``st.cache_resource``); a given text with the same
-settings is extracted once (``st.cache_data``). Saved stories are ``u-<hash>.story.json`` files in
-``$GEOSTORY_CACHE/stories`` (``~/.cache/geostory/stories``), so ``?story=u-<hash>`` reopens them.
+The article is read with :mod:`geostory.ingest` (links fetched safely: http/https only, public addresses,
+size and time capped), extracted stage by stage with a progress bar, saved in the story library and opened
+(``?story=<id>``). The spaCy pipeline and the gazetteer load once per server (``st.cache_resource``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from pathlib import Path
+import os
 
 import streamlit as st
 
 from components import state
+from components.stories import get_library
 from geostory.errors import GeostoryError
-from geostory.export import story_from_json, story_to_json
-from geostory.gazetteer.build import default_cache_dir
+from geostory.ingest import STAGES, Draft, extract_in_stages, from_text, from_upload, from_url
+from geostory.library import story_id_for
 from geostory.model import Article, Story
 
-USER_PREFIX = "u-"
 FORM_KEY = "gs_analyse"
-
-
-def user_story_dir() -> Path:
-    """Where stories made in the dashboard are kept."""
-    return default_cache_dir() / "stories"
+SOURCES = ("Paste", "Upload", "Link")
+URL_ALLOW_ENV = "GEOSTORY_URL_ALLOW"  # comma-separated networks links may point to although private (tests only)
+LANGS = {"auto": "Detect", "fr": "French", "en": "English"}
 
 
 @st.cache_resource(show_spinner="Loading the language model and the gazetteer (once per server)…")
@@ -37,55 +34,96 @@ def get_resources(lang: str):
     return get_nlp(lang), get_gazetteer()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def extract_json(text: str, lang: str, published: str | None, title: str | None) -> str:
-    """Story JSON of an article (cached per text and settings)."""
-    from geostory.cli import headline_of
-    from geostory.extract.pipeline import extract_story
-
-    nlp, gazetteer = get_resources(lang)
-    article = Article(text=text, lang=lang, published=published, title=title or headline_of(text),
-                      source="pasted in the dashboard")
-    return story_to_json(extract_story(article, gazetteer=gazetteer, doc=nlp(text)))
+def url_allow() -> tuple[str, ...]:
+    """Private networks links may point to (``$GEOSTORY_URL_ALLOW``; empty in production)."""
+    return tuple(n.strip() for n in os.environ.get(URL_ALLOW_ENV, "").split(",") if n.strip())
 
 
-def save_user_story(story: Story) -> str:
-    """Save a story made in the dashboard; returns its name (stable for the same article and settings)."""
-    text = story_to_json(story)
-    key = "\n".join((story.article.lang, story.article.published or "", story.article.title or "", story.article.text))
-    name = USER_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
-    folder = user_story_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.story.json").write_text(text, encoding="utf-8")
-    return name
+def extract_with_progress(article: Article) -> Story:
+    """Extract a story, showing each stage (reading, recognising, geocoding, quotes and events)."""
+    with st.status("Mapping the article…", expanded=True) as status:
+        bar = st.progress(0.0, text="Loading the language model…")
+        nlp, gazetteer = get_resources(article.lang)
+
+        def report(stage: str, fraction: float) -> None:
+            label = "Done" if stage == "done" else f"{stage.capitalize()}… ({STAGES.index(stage) + 1}/{len(STAGES)})"
+            bar.progress(min(max(fraction, 0.0), 1.0), text=label)
+            status.update(label=f"Mapping the article: {stage}")
+
+        story = extract_in_stages(article, nlp=nlp, gazetteer=gazetteer, report=report)
+        status.update(label=f"Mapped: {len(story.places)} places, {len(story.events)} events, "
+                            f"{len(story.quotes)} quotes", state="complete", expanded=False)
+    return story
+
+
+def _draft(source: str, text: str, upload, url: str) -> Draft | None:
+    if source == "Paste":
+        if not text.strip():
+            st.error("Paste the article's text first.")
+            return None
+        return from_text(text, source="pasted in the dashboard")
+    if source == "Upload":
+        if upload is None:
+            st.error("Choose a file first (.txt, .md, .html, .docx or .pdf).")
+            return None
+        return from_upload(upload.name, upload.getvalue())
+    if not url.strip():
+        st.error("Give the link of the article first.")
+        return None
+    with st.spinner("Fetching the page…"):
+        return from_url(url, allow=url_allow())
 
 
 def render_analyse_form(*, key: str = FORM_KEY) -> None:
-    """A sidebar form: paste an article, choose its language and date, map it."""
+    """A sidebar form: an article (pasted, uploaded or linked), its language, date and title; map it."""
+    st.markdown("**Map another article**")
+    source = st.radio("From", SOURCES, key=f"{key}_source", horizontal=True, label_visibility="collapsed")
     with st.form(key, clear_on_submit=False):
-        st.markdown("**Map another article**")
-        text = st.text_area("Article text", height=160, placeholder="Paste the text of a news article…")
+        text, upload, url = "", None, ""
+        if source == "Paste":
+            text = st.text_area("Article text", height=160, placeholder="Paste the text of a news article…")
+        elif source == "Upload":
+            upload = st.file_uploader("Article file", type=["txt", "md", "html", "htm", "docx", "pdf"])
+        else:
+            url = st.text_input("Link to the article", placeholder="https://…")
         title = st.text_input("Title (optional)")
-        lang = st.selectbox(
-            "Language", ["auto", "fr", "en"], format_func={"auto": "Detect", "fr": "French", "en": "English"}.get
-        )
-        published = st.date_input("Published", value=None, min_value=dt.date(1900, 1, 1), format="YYYY-MM-DD")
+        lang = st.selectbox("Language", list(LANGS), format_func=LANGS.get)
+        published = st.date_input("Published", value=None, min_value=dt.date(1900, 1, 1), format="YYYY-MM-DD",
+                                  help="Relative dates (yesterday, on Monday) count from it. Empty: the page's own "
+                                       "date, else today.")
         submitted = st.form_submit_button("Map it")
     if not submitted:
         return
-    if not text.strip():
-        st.error("Paste the article's text first.")
-        return
-    if lang == "auto":
-        from geostory.cli import detect_lang
-
-        lang = detect_lang(text)
     try:
-        with st.spinner("Finding places, people, quotes and events…"):
-            data = extract_json(text.strip(), lang, published.isoformat() if published else None, title.strip() or None)
-        name = save_user_story(story_from_json(data))
+        draft = _draft(source, text, upload, url)
+        if draft is None:
+            return
+        article = draft.article(lang=None if lang == "auto" else lang, published=published, title=title)
+        if draft.byline:
+            st.caption(f"By {draft.byline}")
+        library = get_library()
+        name = story_id_for(Story(article=article))
+        if name not in library:
+            library.save(extract_with_progress(article), name)
     except (GeostoryError, OSError) as exc:
         st.error(f"**Could not map this article.** {exc}")
+        return
+    state.set_story_name(name)
+    st.rerun()
+
+
+def render_story_import(*, key: str = "gs_import_json") -> None:
+    """Open a Story JSON file (exported by geostory) and keep it in the library."""
+    from geostory.export import story_from_json
+
+    upload = st.file_uploader("Import a Story JSON", type=["json"], key=key)
+    if upload is None or not st.button("Import it", key=f"{key}_go"):
+        return
+    try:
+        story = story_from_json(upload.getvalue().decode("utf-8-sig"))
+        name = get_library().save(story, story_id_for(story))
+    except (GeostoryError, UnicodeError) as exc:
+        st.error(f"**Could not import {upload.name}.** {exc}")
         return
     state.set_story_name(name)
     st.rerun()

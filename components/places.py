@@ -15,7 +15,7 @@ from components.html import (
     place_quotes,
     quote_html,
 )
-from geostory.maps.style import kind_style
+from geostory.maps.style import kind_style, override_note
 from geostory.model import Place, Story
 
 PANEL_KEY = "place_panel"
@@ -73,6 +73,9 @@ def _render_place(story: Story, place: Place) -> None:
     st.markdown('<div class="gs-item-head">' + " · ".join(facts) + "</div>", unsafe_allow_html=True)
     if place.note:
         st.caption(place.note)
+    if override_note(place):
+        st.markdown(f'<div class="gs-item-head gs-override">✎ {html.escape(override_note(place).capitalize())}</div>',
+                    unsafe_allow_html=True)
 
     events = place_events(story, place.id)
     st.markdown(f"**Events** ({len(events)})")
@@ -108,6 +111,8 @@ def _render_overview(story: Story) -> None:
     for p in rows:
         style = kind_style(p.kind)
         extra = "" if p.resolved else " · <i>not on the map</i>"
+        if override_note(p):
+            extra += f" · <i>{html.escape(override_note(p))}</i>"
         lines.append(
             f'<div class="gs-item" style="border-color:{style.colour}"><b>{html.escape(p.name)}</b> '
             f'<span class="gs-actors">{html.escape(style.label.lower())} · {len(p.mentions)} mention(s) · '

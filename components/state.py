@@ -1,7 +1,7 @@
 """The dashboard's session state: every key lives here, and the selection is mirrored in the URL.
 
-URL query parameters: ``?story=NAME`` (default :data:`DEFAULT_STORY`) and ``?place=ID``, so a copied
-link reopens the same story, selection and view.
+URL query parameters: ``?story=NAME`` (a library id; default :data:`DEFAULT_STORY`), ``?place=ID`` and
+``?view=corpus`` (all saved stories on one map), so a copied link reopens the same story, selection and view.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from geostory.model import Story
 DEFAULT_STORY = "seed"
 STORY_PARAM = "story"
 PLACE_PARAM = "place"
+PAGE_PARAM = "view"  # "corpus" for the corpus view, absent for one story
+PAGES = ("story", "corpus")
 
 MAP_KEY = "gs_map"  # st_folium's value, copied there by streamlit-folium before our on_change
 PICKER_KEY = "gs_place_picker"  # the place search box
@@ -25,6 +27,47 @@ SELECTED_KEY = "gs_selected"  # selected place id or None
 VIEW_KEY = "gs_view"  # ((lat, lon), zoom) the map is asked to show, or None for the fitted story
 STORY_KEY = "gs_story"  # name of the story the state above belongs to
 HANDLED_CLICK_KEY = "gs_handled_click"  # the last map click already turned into a selection
+PAGE_KEY = "gs_page"  # the page switch (story | corpus)
+CORPUS_MAP_KEY = "gs_corpus_map"
+CORPUS_SELECTED_KEY = "gs_corpus_selected"  # key of the selected corpus place
+CORPUS_HANDLED_KEY = "gs_corpus_handled_click"
+NOTICE_KEY = "gs_notice"  # a message to show once after a rerun (e.g. "Correction saved")
+
+
+def page() -> str:
+    """The page asked for in the URL: ``story`` or ``corpus``."""
+    return "corpus" if st.query_params.get(PAGE_PARAM) == "corpus" else "story"
+
+
+def set_page(name: str) -> None:
+    """Switch between one story and the corpus view (in the URL)."""
+    if name == "corpus":
+        st.query_params[PAGE_PARAM] = "corpus"
+    elif PAGE_PARAM in st.query_params:
+        del st.query_params[PAGE_PARAM]
+
+
+def notify(message: str) -> None:
+    """Show ``message`` once, on the next run (see :func:`pop_notice`)."""
+    st.session_state[NOTICE_KEY] = message
+
+
+def pop_notice() -> str | None:
+    """The pending one-time message, removed."""
+    return st.session_state.pop(NOTICE_KEY, None)
+
+
+def share_link(story_name: str, place_id: str | None = None) -> str:
+    """The link that reopens a story (and a place) on this server, absolute when the page URL is known."""
+    from urllib.parse import urlencode
+
+    query = urlencode({STORY_PARAM: story_name, **({PLACE_PARAM: place_id} if place_id else {})})
+    base = ""
+    try:
+        base = (st.context.url or "").split("?")[0]
+    except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
+        base = ""
+    return f"{base}?{query}"
 
 
 def story_name() -> str:
@@ -32,10 +75,14 @@ def story_name() -> str:
     return str(st.query_params.get(STORY_PARAM) or DEFAULT_STORY)
 
 
-def set_story_name(name: str) -> None:
-    """Switch story: the URL changes and the place selection is dropped."""
+def set_story_name(name: str, place_id: str | None = None) -> None:
+    """Switch story (to one of its places): the URL changes, the story page shows, the selection is reset."""
     st.query_params[STORY_PARAM] = name
-    if PLACE_PARAM in st.query_params:
+    set_page("story")
+    if place_id:
+        st.query_params[PLACE_PARAM] = place_id
+        st.session_state.pop(STORY_KEY, None)  # bind_story reads ?place= again
+    elif PLACE_PARAM in st.query_params:
         del st.query_params[PLACE_PARAM]
 
 

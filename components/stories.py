@@ -1,7 +1,9 @@
-"""Finding and loading precomputed Story JSON files (``<dir>/<name>.story.json``).
+"""Where the dashboard's stories come from: the story library (SQLite), and Story JSON files as a fallback.
 
-The directory is ``data/`` of the repository, or ``$GEOSTORY_STORY_DIR`` when set. Stories are read only
-through :func:`geostory.export.story_from_json`, cached once per server and file version.
+The library is :func:`geostory.library.default_path` (``$GEOSTORY_LIBRARY``). On first use per server it imports
+the ``u-<hash>.story.json`` files older dashboards kept in ``$GEOSTORY_CACHE/stories``; the seed story
+(``<story dir>/seed.story.json``) is always in it. Other ``<name>.story.json`` files of the story directory
+(``data/`` or ``$GEOSTORY_STORY_DIR``) open read-only until a correction saves them into the library.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import streamlit as st
 
 from geostory.errors import GeostoryError
 from geostory.export import story_from_json
+from geostory.library import SEED_ID, Library
 from geostory.model import Story
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -22,48 +25,72 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,80}$")
 
 
 def story_dir() -> Path:
-    """Where the dashboard looks for stories."""
+    """Where the dashboard looks for story files."""
     return Path(os.environ.get("GEOSTORY_STORY_DIR") or REPO_ROOT / "data")
 
 
+def legacy_dir() -> Path:
+    """Where dashboards before the library kept the stories they made."""
+    from geostory.gazetteer.build import default_cache_dir
+
+    return default_cache_dir() / "stories"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open(path: str, legacy: str) -> Library:
+    library = Library(path)
+    library.migrate_json_dir(Path(legacy))
+    return library
+
+
+def get_library() -> Library:
+    """The story library of this server (opened once per location)."""
+    from geostory.library import default_path
+
+    return _open(str(default_path()), str(legacy_dir()))
+
+
 def story_names() -> list[str]:
-    """Names of the stories available, sorted."""
+    """Names of the story files available, sorted."""
     return sorted(p.name[: -len(SUFFIX)] for p in story_dir().glob(f"*{SUFFIX}") if _NAME_RE.match(p.name[: -len(SUFFIX)]))
 
 
 def story_path(name: str) -> Path:
-    """The file of a story name (``u-...``: made in the dashboard); FileNotFoundError for names that are not plain words."""
+    """The file of a story name; FileNotFoundError for names that are not plain words."""
     if not _NAME_RE.match(name):
         raise FileNotFoundError(f"{name!r} is not a story name (letters, digits, '-' and '_' only)")
-    if name.startswith("u-"):
-        from components.analyse import user_story_dir
-
-        return user_story_dir() / f"{name}{SUFFIX}"
     return story_dir() / f"{name}{SUFFIX}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _load(path: str, mtime: float) -> Story:
+def _load_file(path: str, mtime: float) -> Story:
     return story_from_json(Path(path).read_text(encoding="utf-8"))
 
 
-def get_story(name: str) -> Story:
-    """The Story called ``name``; raises FileNotFoundError, UnicodeError or GeostoryError."""
+def get_story(name: str, library: Library | None = None) -> Story:
+    """The story called ``name`` (library first, then a file); FileNotFoundError, UnicodeError or GeostoryError."""
+    library = library or get_library()
     path = story_path(name)
-    return _load(str(path), path.stat().st_mtime)
+    if name == SEED_ID:
+        library.sync_seed(path)
+    try:
+        return library.get(name)
+    except KeyError:
+        pass
+    return _load_file(str(path), path.stat().st_mtime)
 
 
-def load_story_or_stop(name: str) -> Story:
+def load_story_or_stop(name: str, library: Library | None = None) -> Story:
     """The Story called ``name``, or a clear ``st.error`` (never a traceback) and the end of this run."""
     try:
-        return get_story(name)
+        return get_story(name, library)
     except FileNotFoundError as exc:
         detail = exc if not _NAME_RE.match(name) else f"{story_path(name)} does not exist"
         hint = (
             "Regenerate the seed story with `python -m geostory extract data/seed/article.fr.txt --lang fr "
             "--published 2023-09-14 --format json > data/seed.story.json`."
-            if name == "seed"
-            else f"Known stories: {', '.join(story_names()) or 'none'}. Pick one with `?story=NAME`."
+            if name == SEED_ID
+            else "Open a story of the library from the sidebar, or map a new article."
         )
         st.error(f"**Story {name!r} not found.** {detail}.\n\n{hint}")
     except (GeostoryError, UnicodeError, OSError) as exc:
@@ -75,16 +102,6 @@ def load_story_or_stop(name: str) -> Story:
     raise AssertionError("unreachable")  # st.stop() raises
 
 
-def render_story_picker(current: str, *, key: str = "gs_story_picker") -> None:
-    """A sidebar list of the available stories; choosing one changes ``?story=`` and reruns."""
-    from components import state
-
-    names = story_names()
-    if current not in names:
-        names = [current, *names]
-    st.session_state[key] = current
-
-    def switch() -> None:
-        state.set_story_name(st.session_state[key])
-
-    st.selectbox("Story", names, key=key, on_change=switch)
+def save_story(story: Story, name: str, library: Library | None = None) -> str:
+    """Save ``story`` in the library under ``name``; returns the name."""
+    return (library or get_library()).save(story, name)

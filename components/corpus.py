@@ -1,0 +1,169 @@
+"""All saved stories on one map: filters (dates, countries, people, stories), counts per place, and a click
+on a place listing what every article says happened there."""
+
+from __future__ import annotations
+
+import html
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from components import state
+from components.html import PANEL_CSS, event_html, quote_html
+from geostory.corpus import (
+    CorpusPlace,
+    Filters,
+    appearances,
+    corpus_places,
+    countries_of,
+    date_span,
+    people_of,
+    select_stories,
+)
+from geostory.library import Library
+from geostory.maps import place_id_from_click
+from geostory.maps.assets import load_basemap
+from geostory.maps.corpus import build_corpus_base_map, build_corpus_layer
+
+CORPUS_KEY = "corpus_panel"
+DATES_KEY = "gs_corpus_dates"
+COUNTRIES_KEY = "gs_corpus_countries"
+PEOPLE_KEY = "gs_corpus_people"
+STORIES_KEY = "gs_corpus_stories"
+PICK_KEY = "gs_corpus_pick"
+RETURNED_OBJECTS = ["last_object_clicked_tooltip", "last_object_clicked_count"]
+
+
+@st.cache_resource(show_spinner="Reading the library…", max_entries=4)
+def _stories(path: str, revision: str) -> list:
+    return Library(path).stories()
+
+
+def saved_stories(library: Library) -> list:
+    """Every readable story of the library, as ``(id, Story)`` (cached until the library changes)."""
+    return _stories(str(library.path), library.revision())
+
+
+def country_name(code: str) -> str:
+    """A country's common name from its ISO code."""
+    from components.header import _country_name
+
+    return _country_name(code)
+
+
+def render_filters(stories: list) -> Filters:
+    """The filter widgets; returns what they keep."""
+    span = date_span(stories)
+    cols = st.columns([2, 2, 2, 2])
+    start = end = None
+    with cols[0]:
+        if span and span[0] < span[1]:
+            chosen = st.slider("Published between", min_value=span[0], max_value=span[1], value=span,
+                               key=DATES_KEY, format="YYYY-MM-DD")
+            if tuple(chosen) != span:
+                start, end = chosen
+        elif span:
+            st.caption(f"All stories published on {span[0].isoformat()}.")
+    countries = cols[1].multiselect("Countries", countries_of(stories), key=COUNTRIES_KEY,
+                                    format_func=lambda c: f"{country_name(c)} ({c})")
+    people = cols[2].multiselect("People", people_of(stories), key=PEOPLE_KEY)
+    titles = {sid: s.article.title or sid for sid, s in stories}
+    chosen_stories = cols[3].multiselect("Stories", list(titles), key=STORIES_KEY, format_func=titles.get)
+    return Filters(start, end, tuple(countries), tuple(people), tuple(chosen_stories))
+
+
+def _sync_click(places: list[CorpusPlace]) -> None:
+    value = st.session_state.get(state.CORPUS_MAP_KEY)
+    if not isinstance(value, dict):
+        return
+    signature = (value.get("last_object_clicked_count"), value.get("last_object_clicked_tooltip"))
+    if signature == st.session_state.get(state.CORPUS_HANDLED_KEY):
+        return
+    st.session_state[state.CORPUS_HANDLED_KEY] = signature
+    key = place_id_from_click(value)
+    if key is not None and any(p.key == key for p in places):
+        st.session_state[state.CORPUS_SELECTED_KEY] = key
+        st.session_state[PICK_KEY] = key
+
+
+def _on_pick() -> None:
+    st.session_state[state.CORPUS_SELECTED_KEY] = st.session_state.get(PICK_KEY)
+
+
+def render_corpus(library: Library, *, height: int = 560) -> None:
+    """The corpus page."""
+    stories = saved_stories(library)
+    st.title("All stories on one map", anchor=False)
+    if not stories:
+        st.info("The library is empty: map an article first.")
+        return
+    filters = render_filters(stories)
+    kept = select_stories(stories, filters)
+    places = corpus_places(stories, filters)
+    _sync_click(places)
+    keys = [p.key for p in places]
+    selected = st.session_state.get(state.CORPUS_SELECTED_KEY)
+    if selected not in keys:
+        selected = None
+        st.session_state[state.CORPUS_SELECTED_KEY] = None
+    mentions = sum(p.mentions for p in places)
+    st.markdown(f"**{len(places)} places** from **{len(kept)} of {len(stories)} stories** · {mentions} mentions")
+    left, right = st.columns([3, 2], gap="medium")
+    by_key = {p.key: p for p in places}
+    with right:
+        if st.session_state.get(PICK_KEY) not in keys:
+            st.session_state[PICK_KEY] = selected
+        st.selectbox("Find a place", keys, index=None, key=PICK_KEY, on_change=_on_pick,
+                     format_func=lambda k: f"{by_key[k].name} ({len(by_key[k].stories)} stories)",
+                     placeholder=f"Search {len(keys)} places…")
+        render_corpus_place(stories, by_key.get(selected))
+    with left:
+        st_folium(
+            build_corpus_base_map(places, basemap=load_basemap()),
+            key=state.CORPUS_MAP_KEY,
+            height=height,
+            use_container_width=True,
+            returned_objects=RETURNED_OBJECTS,
+            feature_group_to_add=build_corpus_layer(places, selected=selected),
+            layer_control=folium.LayerControl(collapsed=True),
+            on_change=lambda: _sync_click(places),
+            render=False,
+        )
+        render_counts(places)
+
+
+def render_counts(places: list[CorpusPlace], limit: int = 200) -> None:
+    """Counts per place: stories and mentions."""
+    rows = [{"Place": p.name, "Kind": p.kind, "Country": p.country or "", "Stories": len(p.stories),
+             "Mentions": p.mentions} for p in places[:limit]]
+    st.dataframe(rows, hide_index=True, width="stretch", height=260)
+
+
+def _open(story_id: str, place_id: str) -> None:
+    state.set_story_name(story_id, place_id)
+
+
+def render_corpus_place(stories: list, place: CorpusPlace | None, *, key: str = CORPUS_KEY) -> None:
+    """What every article says about the selected place: its stories, events and quotes."""
+    with st.container(key=key):
+        st.markdown(PANEL_CSS, unsafe_allow_html=True)
+        if place is None:
+            st.caption("Click a place on the map (or find it above) to see every story, event and quote about it.")
+            return
+        st.subheader(place.name, anchor=False)
+        found = appearances(stories, place)
+        st.caption(f"{len(found)} stor{'y' if len(found) == 1 else 'ies'} · {place.mentions} mention(s) · "
+                   f"{sum(len(a.events) for a in found)} event(s) · {sum(len(a.quotes) for a in found)} quote(s)")
+        for i, a in enumerate(found):
+            title = a.story.article.title or a.story_id
+            date = f" · {a.story.article.published}" if a.story.article.published else ""
+            st.markdown(f'<div class="gs-item-head"><b>{html.escape(title)}</b>{html.escape(date)}</div>',
+                        unsafe_allow_html=True)
+            if a.events:
+                st.markdown("".join(event_html(a.story, e) for e in a.events), unsafe_allow_html=True)
+            if a.quotes:
+                st.markdown("".join(quote_html(a.story, q) for q in a.quotes), unsafe_allow_html=True)
+            if not a.events and not a.quotes:
+                st.caption("Mentioned, with no event or quote there.")
+            st.button("Open this story here", key=f"{key}_open_{i}", on_click=_open, args=(a.story_id, a.place.id))

@@ -1,0 +1,57 @@
+"""Download the story: Story JSON, GeoJSON, CSV tables, a standalone HTML map; and its shareable link."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import streamlit as st
+
+from components import state
+from geostory.export import CSV_TABLES, story_to_csv, story_to_geojson, story_to_html, story_to_json
+from geostory.model import Story
+
+EXPORTS_KEY = "gs_exports"
+
+
+def file_stem(story: Story, name: str) -> str:
+    """A safe file name for the story's exports."""
+    words = re.sub(r"[^\w]+", "-", (story.article.title or name).casefold()).strip("-")[:50].strip("-")
+    return words or name
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _html(story_json: str) -> str:
+    from geostory.export import story_from_json
+
+    return story_to_html(story_from_json(story_json))
+
+
+def export_files(story: Story, name: str) -> list[tuple[str, str, str, object]]:
+    """``(label, file name, MIME type, data or callable)`` for each export of ``story``."""
+    stem = file_stem(story, name)
+    text = story_to_json(story)
+    files: list[tuple[str, str, str, object]] = [
+        ("Story JSON", f"{stem}.story.json", "application/json", text),
+        ("GeoJSON", f"{stem}.geojson", "application/geo+json",
+         json.dumps(story_to_geojson(story), ensure_ascii=False, indent=1)),
+    ]
+    files += [(f"CSV: {t}", f"{stem}.{t}.csv", "text/csv", story_to_csv(story, t)) for t in CSV_TABLES]
+    files.append(("HTML map (offline)", f"{stem}.html", "text/html", lambda: _html(text)))
+    return files
+
+
+def render_exports(story: Story, name: str, selected: str | None = None, *, key: str = EXPORTS_KEY) -> None:
+    """Download buttons for every export, and the link that reopens this story and place."""
+    with st.container(key=key):
+        st.markdown("**Keep and share**")
+        link = state.share_link(name, selected)
+        st.caption("Link to this story" + (" and place" if selected else "") + ":")
+        st.code(link, language=None)
+        cols = st.columns(3)
+        for i, (label, filename, mime, data) in enumerate(export_files(story, name)):
+            cols[i % 3].download_button(label, data, file_name=filename, mime=mime, key=f"{key}_{i}",
+                                        on_click="ignore", width="stretch")
+        if story.overrides:
+            st.caption(f"Exports include the {len(story.overrides)} correction(s) made by readers "
+                       "(`override` on places, `overrides` in the Story JSON).")
