@@ -91,7 +91,7 @@ def render_analyse_form(*, key: str = FORM_KEY) -> None:
         published = st.date_input("Published", value=None, min_value=dt.date(1900, 1, 1), format="YYYY-MM-DD",
                                   help="Relative dates (yesterday, on Monday) count from it. Empty: the page's own "
                                        "date, else today.")
-        submitted = st.form_submit_button("Map it")
+        submitted = st.form_submit_button("Map it", key=f"{key}_go")
     if not submitted:
         return
     try:

@@ -37,6 +37,18 @@ def seed_places() -> list[str]:
     return [p.id for p in load(SEED).places] if SEED.exists() else []
 
 
+@pytest.fixture(autouse=True)
+def library(monkeypatch, tmp_path):
+    """Every test gets its own empty story library (never the user's), and no legacy story folder."""
+    from components import stories
+    from geostory.library import Library
+
+    path = tmp_path / "library" / "stories.sqlite"
+    monkeypatch.setenv("GEOSTORY_LIBRARY", str(path))
+    monkeypatch.setattr(stories, "legacy_dir", lambda: tmp_path / "legacy")
+    return Library(path)
+
+
 @pytest.fixture
 def sample_app(monkeypatch) -> AppTest:
     """The dashboard on the hand-made sample story (tests/data)."""
@@ -454,19 +466,16 @@ def test_stories_listed_only_by_safe_names(monkeypatch, tmp_path):
 # -- mapping a new article from the dashboard ---------------------------------------------------------
 
 
-def test_paste_an_article_maps_it_and_gives_it_a_url(sample_app, monkeypatch, tmp_path):
-    from components import analyse
-
-    monkeypatch.setattr(analyse, "user_story_dir", lambda: tmp_path)
+def test_paste_an_article_maps_it_and_gives_it_a_url(sample_app, library):
     at = sample_app.run()
     form_text = "Le président s'est rendu à Lyon mardi. Il a ensuite visité Marseille, où il a parlé aux pêcheurs."
     at.sidebar.text_area[0].input(form_text)
     at.sidebar.date_input[0].set_value(dt.date(2024, 3, 5))
-    at.sidebar.button[0].click().run()
+    at.sidebar.button(key="gs_analyse_go").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     name = str(at.query_params["story"]).strip("[]'")
-    assert name.startswith("u-") and (tmp_path / f"{name}.story.json").exists()
-    saved = load(tmp_path / f"{name}.story.json")
+    assert name.startswith("u-") and name in library
+    saved = library.get(name)
     assert saved.article.text == form_text and saved.article.published == "2024-03-05"
     assert {"Lyon", "Marseille"} <= {p.name for p in saved.places}
     at.run()  # the rerun opens the new story
@@ -476,8 +485,22 @@ def test_paste_an_article_maps_it_and_gives_it_a_url(sample_app, monkeypatch, tm
 
 def test_paste_nothing_is_a_clear_error(sample_app):
     at = sample_app.run()
-    at.sidebar.button[0].click().run()
+    at.sidebar.button(key="gs_analyse_go").click().run()
     assert not at.exception and at.error[0].value == "Paste the article's text first."
+
+
+def test_legacy_json_stories_move_into_the_library(monkeypatch, tmp_path):
+    """Stories older dashboards kept as u-<hash>.story.json files open from the library by the same URL."""
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (legacy / "u-0123456789ab.story.json").write_text(story_to_json(load(SAMPLE)), encoding="utf-8")
+    (legacy / "u-broken.story.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("GEOSTORY_STORY_DIR", str(SAMPLE.parent))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    at.query_params["story"] = "u-0123456789ab"
+    at.run()
+    assert not at.exception and not at.error
+    assert at.title[0].value == load(SAMPLE).article.title
 
 
 def test_story_without_places_or_dates_still_renders(monkeypatch, tmp_path):
