@@ -1,4 +1,4 @@
-"""Command line: ``geostory extract PATH`` and ``geostory gazetteer build|info``.
+"""Command line: ``geostory extract PATH``, ``geostory export STORY`` and ``geostory gazetteer build|info``.
 
 Domain errors become one line on stderr and exit code 2; never a traceback.
 """
@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--geocoder", default=None, metavar="NAME",
                     help="chain an online geopy provider (nominatim, photon, arcgis, ...; default: $GEOSTORY_GEOCODER "
                          "or offline only)")
+    xp = sub.add_parser("export", help="export a saved story (Story JSON file or library id) as JSON, GeoJSON, CSV "
+                                       "or a standalone HTML map")
+    xp.add_argument("story", help="a Story JSON file, or the id of a story in the library (e.g. seed)")
+    xp.add_argument("--format", choices=["json", "geojson", "csv", "html"], default="geojson")
+    xp.add_argument("--table", choices=["places", "events", "quotes"], default="places", help="which CSV table")
+    xp.add_argument("--out", default=None, help="output file (default: standard output)")
+    xp.add_argument("--library", default=None, help="library database (default: $GEOSTORY_LIBRARY or the data folder)")
     gz = sub.add_parser("gazetteer", help="build, describe or import the offline gazetteer index")
     gzs = gz.add_subparsers(dest="action", required=True, parser_class=_Parser)
     gzs.add_parser("build", help="build the embedded index (done automatically on first use)")
@@ -116,10 +123,55 @@ def _gazetteer(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from geostory.export import (
+        story_from_json,
+        story_to_csv,
+        story_to_geojson,
+        story_to_html,
+        story_to_json,
+        validate_geojson,
+    )
+
+    path = Path(args.story)
+    if path.is_file():
+        story = story_from_json(read_article_text(args.story))
+    else:
+        from geostory.library import Library
+
+        library = Library(args.library)
+        try:
+            story = library.get(args.story)
+        except KeyError:
+            raise InputError(f"{args.story}: no such file, and no story with this id in {library.path}") from None
+    if args.format == "json":
+        out = story_to_json(story)
+    elif args.format == "geojson":
+        data = story_to_geojson(story)
+        problems = validate_geojson(data)
+        if problems:
+            raise InputError(f"the GeoJSON would not be valid: {problems[0]}")
+        out = json.dumps(data, ensure_ascii=False)
+    elif args.format == "csv":
+        out = story_to_csv(story, args.table)
+    else:
+        out = story_to_html(story)
+    if args.out:
+        try:
+            Path(args.out).write_text(out if out.endswith("\n") else out + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{args.out}: cannot be written ({exc.strerror})") from None
+    else:
+        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
 def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "gazetteer":
         return _gazetteer(args)
+    if args.command == "export":
+        return _export(args)
     from geostory.export import story_to_geojson, story_to_json
     from geostory.extract.pipeline import extract_story
     from geostory.model import Article
