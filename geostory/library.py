@@ -79,7 +79,7 @@ def story_id_for(story: Story, prefix: str = "u-") -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 class Library:
@@ -182,14 +182,15 @@ class Library:
             return con.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone() is not None
 
     def list(self, query: str = "") -> list[Entry]:
-        """Saved stories, newest first; ``query`` keeps those whose title, source, text or places contain it."""
+        """Saved stories, the seed then newest first; ``query`` keeps those whose id, title, source, text or places
+        contain it (any case)."""
         sql = ("SELECT id, title, lang, published, source, created, updated, n_places, n_overrides FROM stories s")
         args: tuple = ()
         words = query.strip().casefold()
         if words:
-            sql += (" WHERE instr(lower(title), ?) OR instr(lower(coalesce(source, '')), ?) OR instr(lower(json), ?)"
+            sql += (" WHERE instr(lower(id), ?) OR instr(lower(title), ?) OR instr(lower(coalesce(source, '')), ?) OR instr(lower(json), ?)"
                     " OR EXISTS (SELECT 1 FROM places p WHERE p.story_id = s.id AND instr(lower(p.name), ?))")
-            args = (words,) * 4
+            args = (words,) * 5
         with self._connect() as con:
             rows = con.execute(sql + " ORDER BY (id = 'seed') DESC, updated DESC, id", args).fetchall()
         return [Entry(*r) for r in rows]
