@@ -52,11 +52,15 @@ def place_key(place: Place) -> str:
 
 
 def published(story: Story) -> dt.date | None:
-    """The story's publication date, if it has a valid one."""
-    try:
-        return dt.date.fromisoformat((story.article.published or "")[:10])
-    except ValueError:
-        return None
+    """The story's publication date (``2024-08`` counts as its first day), if it has a valid one."""
+    value = (story.article.published or "").strip()[:10]
+    for form, pad in ((10, ""), (7, "-01"), (4, "-01-01")):
+        if len(value) == form:
+            try:
+                return dt.date.fromisoformat(value + pad)
+            except ValueError:
+                return None
+    return None
 
 
 def people_names(story: Story) -> set[str]:
