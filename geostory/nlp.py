@@ -12,6 +12,7 @@ import importlib.util
 
 import spacy
 import spacy.tokens
+from spacy.attrs import SENT_START
 from spacy.language import Language
 
 from geostory.errors import GeostoryError
@@ -57,16 +58,21 @@ _SENT_END = set(".!?…:;»\"”")
 
 @Language.component("geostory_no_split")
 def _no_split(doc):
-    """A sentence starts only after terminal punctuation or a line break ("Kim Jong Un" stays whole)."""
+    """A sentence starts only after terminal punctuation or a line break ("Kim Jong Un" stays whole).
+
+    The flags are written in one array (setting ``Token.is_sent_start`` scans the whole Doc each time: quadratic)."""
+    starts = doc.to_array([SENT_START]).astype("int64")
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_ or tok.is_space:
-            tok.is_sent_start = True
+            starts[tok.i] = 1
             continue
         if prev.text in _NO_SPLIT_AFTER or (len(prev.text) == 2 and prev.text[0].isupper() and prev.text[1] == "."):
-            tok.is_sent_start = False
+            starts[tok.i] = -1
         elif not (set(prev.text) & _SENT_END):
-            tok.is_sent_start = False
+            starts[tok.i] = -1
+    if len(doc) > 1:
+        doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 

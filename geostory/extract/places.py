@@ -146,10 +146,11 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
     _add_spelling_variants(text, spans, keys, found, ents, gazetteer)
     sent_starts = _sentence_starts(doc, text)
     accepted: list[Match] = []
+    taken: list[tuple[int, int]] = []  # the accepted spans, sorted and disjoint (an overlap test is a bisection)
     for s, e, span in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
         key = keys[(s, e)]
         entries = found.get(key)
-        if not entries or any(m.start < e and s < m.end for m in accepted):
+        if not entries or _overlaps(taken, s, e):
             continue
         if span[0].text.lower() in DETERMINERS and len(span) > 1 and keys[(span[1].start, e)] in found:
             continue  # "la Russie", "La Maison Blanche": the name starts after the determiner
@@ -157,6 +158,7 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
         match = _accept(text, span, key, entries, ner, s in sent_starts, lang, words)
         if match is not None:
             accepted.append(match)
+            bisect.insort(taken, (match.start, match.end))
     accepted.sort(key=lambda m: m.start)
     _add_cues(text, accepted, words)
     return accepted
@@ -182,12 +184,18 @@ def _add_spelling_variants(text, spans, keys, found, ents, gazetteer: Gazetteer)
             found[key] = hits
 
 
+def _overlaps(taken: list[tuple[int, int]], s: int, e: int) -> bool:
+    i = bisect.bisect_left(taken, (e,))  # taken[i - 1] starts last before e, and ends last (disjoint spans)
+    return i > 0 and taken[i - 1][1] > s
+
+
 def _label_at(ents, s: int, e: int) -> str | None:
-    for es, ee, label in ents:
+    i = bisect.bisect_right(ents, s, key=lambda x: x[1])  # entities are sorted and disjoint: the first ending after s
+    if i < len(ents) and ents[i][0] < e:
+        es, ee, label = ents[i]
         if es <= s and e <= ee:
             return label if (es, ee) == (s, e) else f"in-{label}"
-        if es < e and s < ee:
-            return f"overlap-{label}"
+        return f"overlap-{label}"
     return None
 
 

@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from geostory.extract.places import PLACE_PREPOSITIONS, Match, Unknown
 from geostory.gazetteer.index import ALT, MAIN, SPELLING, Entry, Gazetteer
 from geostory.gazetteer.text import fold
@@ -113,13 +115,16 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
                     top: int = 3) -> list[Place]:
     """Group mentions by chosen entry and return one Place per entry, in order of first mention."""
     votes_by_key, named_by_key = country_evidence(matches)
-    anchors = _anchors(matches)
+    anchors = _AnchorPoints(_anchors(matches))
     support = _area_support(matches)
     chosen: list[tuple[Match, list[_Scored]]] = []
+    all_votes = sum(votes_by_key.values(), Counter())  # linear: each mention subtracts its own votes
+    naming = Counter(c for countries in named_by_key.values() for c in countries)
     for m in matches:
-        focus = sum((c for k, c in votes_by_key.items() if k != m.key), Counter())
+        focus = all_votes - votes_by_key.get(m.key, Counter())
         total = sum(focus.values()) or 1
-        named = set().union(*(c for k, c in named_by_key.items() if k != m.key))
+        own = named_by_key.get(m.key, set())
+        named = {c for c, n in naming.items() if n > (c in own)}
         scored = [_base_score(e, m) for e in m.entries]
         _prefer_cities_over_same_named_areas(scored, m)
         containers = _containers(text, m, gaz)
@@ -139,7 +144,7 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
             if keys:  # "Paris" and "Henry County" both have a reading in Henry County, Tennessee
                 sc.score += min(4.0, 2.0 * len(keys))
                 sc.reasons.append("other names of the story have readings in the same area")
-            near = _nearest_anchor_km(e, anchors, m)
+            near = anchors.nearest_km(e, m)
             if near is not None and near < 1000:
                 sc.score += 3.0 if near < 50 else 2.0 if near < 200 else 1.0
                 sc.reasons.append(f"{near:.0f} km from another place of the story")
@@ -163,11 +168,14 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
     for m2, s2 in chosen:
         if s2 and s2[0].entry.kind == "region":
             areas.setdefault(s2[0].entry.id, set()).add(m2.key)
+    top_areas: dict[str, Counter] = {}  # area -> keys whose current pick lies in it (kept up to date: linear)
+    for m2, s2 in chosen:
+        _count_areas(top_areas, s2, m2.key, 1)
     for m, scored in chosen:
-        inside = {a for m2, s2 in chosen if s2 and m2.key != m.key for a in (s2[0].entry.admin1, s2[0].entry.admin2) if a}
+        first = scored[0] if scored else None
         for sc in scored:
             for a in (sc.entry.admin1, sc.entry.admin2):
-                if a and a in areas and areas[a] - {m.key}:
+                if a and _others(areas.get(a), m.key):
                     sc.score += 3.0
                     sc.reasons.append("in a region the story names")
                     break
@@ -175,10 +183,13 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
             if sc.entry.admin1 and best_regions.get(sc.entry.admin1, 0) > (1 if sc is scored[0] else 0):
                 sc.score += 1.5
                 sc.reasons.append("near other places of the story")
-            if sc.entry.kind == "region" and sc.entry.id in inside and sc.entry.flags & MAIN:
+            if sc.entry.kind == "region" and sc.entry.flags & MAIN and _others(top_areas.get(sc.entry.id), m.key):
                 sc.score += 6.0
                 sc.reasons.append("contains other places of the story")
         scored.sort(key=lambda s: -s.score)
+        if scored and scored[0] is not first:
+            _count_areas(top_areas, [first], m.key, -1)
+            _count_areas(top_areas, scored, m.key, 1)
     _one_sense_per_name(chosen)
     return _group(chosen, top)
 
@@ -220,9 +231,42 @@ def _anchors(matches: list[Match]) -> list[tuple[Match, Entry]]:
     return out
 
 
-def _nearest_anchor_km(entry: Entry, anchors: list[tuple[Match, Entry]], match: Match) -> float | None:
-    dists = [_km(entry.lat, entry.lon, a.lat, a.lon) for m, a in anchors if m.key != match.key and a.id != entry.id]
-    return min(dists) if dists else None
+def _others(keys, key: str) -> bool:
+    """True when ``keys`` (a set or Counter of mention keys) holds a key other than ``key``."""
+    return bool(keys) and (len(keys) > 1 or key not in keys)
+
+
+def _count_areas(top_areas: dict[str, Counter], scored: list[_Scored], key: str, step: int) -> None:
+    """Add (or remove) ``key`` under the first- and second-level areas of the pick ``scored[0]``."""
+    if not scored or scored[0] is None:
+        return
+    for area in (scored[0].entry.admin1, scored[0].entry.admin2):
+        if area:
+            keys = top_areas.setdefault(area, Counter())
+            keys[key] += step
+            if keys[key] <= 0:
+                del keys[key]
+
+
+class _AnchorPoints:
+    """The anchors as arrays: the nearest one to a candidate in one vectorised pass (no Python loop per pair)."""
+
+    def __init__(self, anchors: list[tuple[Match, Entry]]):
+        self.keys = np.array([m.key for m, _ in anchors], dtype=object)
+        self.ids = np.array([a.id for _, a in anchors], dtype=object)
+        self.lat = np.array([a.lat for _, a in anchors], dtype=float)
+        self.lon = np.array([a.lon for _, a in anchors], dtype=float)
+
+    def nearest_km(self, entry: Entry, match: Match) -> float | None:
+        """Great-circle distance to the nearest anchor of another name and entry (None when there is none)."""
+        if not len(self.keys):
+            return None
+        keep = (self.keys != match.key) & (self.ids != entry.id)
+        if not keep.any():
+            return None
+        p1, p2 = math.radians(entry.lat), np.radians(self.lat[keep])
+        h = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(np.radians(self.lon[keep] - entry.lon) / 2) ** 2
+        return float(2 * 6371.0 * np.arcsin(np.sqrt(min(1.0, float(h.min())))))
 
 
 def _prefer_cities_over_same_named_areas(scored: list[_Scored], match: Match) -> None:
