@@ -67,9 +67,8 @@ def _no_split(doc):
         if "\n" in prev.text or "\n" in prev.whitespace_ or tok.is_space:
             starts[tok.i] = 1
             continue
-        if prev.text in _NO_SPLIT_AFTER or (len(prev.text) == 2 and prev.text[0].isupper() and prev.text[1] == "."):
-            starts[tok.i] = -1
-        elif not (set(prev.text) & _SENT_END):
+        initial = prev.text in _NO_SPLIT_AFTER or (len(prev.text) == 2 and prev.text[0].isupper() and prev.text[1] == ".")
+        if initial or not (set(prev.text) & _SENT_END):
             starts[tok.i] = -1
     if len(doc) > 1:
         doc.from_array([SENT_START], starts.astype("uint64"))
