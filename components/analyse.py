@@ -112,16 +112,21 @@ def render_analyse_form(*, key: str = FORM_KEY) -> None:
     st.rerun()
 
 
-def render_story_import(*, key: str = "gs_import_json") -> None:
-    """Open a Story JSON file (exported by geostory) and keep it in the library."""
+def import_story_json(data: bytes, library) -> str:
+    """Save a Story JSON document (as exported) in ``library``; returns its id. StoryFormatError/UnicodeError."""
     from geostory.export import story_from_json
 
+    story = story_from_json(data.decode("utf-8-sig"))
+    return library.save(story, story_id_for(story))
+
+
+def render_story_import(*, key: str = "gs_import_json") -> None:
+    """Open a Story JSON file (exported by geostory) and keep it in the library."""
     upload = st.file_uploader("Import a Story JSON", type=["json"], key=key)
     if upload is None or not st.button("Import it", key=f"{key}_go"):
         return
     try:
-        story = story_from_json(upload.getvalue().decode("utf-8-sig"))
-        name = get_library().save(story, story_id_for(story))
+        name = import_story_json(upload.getvalue(), get_library())
     except (GeostoryError, UnicodeError) as exc:
         st.error(f"**Could not import {upload.name}.** {exc}")
         return
