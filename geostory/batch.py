@@ -30,7 +30,7 @@ from geostory.model import Article, Story
 
 FIELDS = ("text", "lang", "published", "title", "source", "id")
 TABLES = ("articles", "places", "events", "quotes", "people")
-DEFAULT_BATCH_SIZE = 32
+DEFAULT_BATCH_SIZE = 8
 _LOCK = threading.Lock()
 
 
