@@ -100,29 +100,23 @@ def test_drop_a_place_and_undo(library):
 
 
 def test_add_a_missed_place(library):
-    at = app()
-    words = "Pacific Fleet" if "Pacific Fleet" in _text() else _text().split()[3]
-    at.text_input(key="gs_add_words").input("Nowhere to be found").run()
-    assert any("does not occur" in c.value for c in at.caption)
-    at.text_input(key="gs_add_words").input(words).run()
-    at.text_input(key="gs_add_search").input("Paris").run()
-    box = at.selectbox(key="gs_add_found")
-    box.select(box.options and _first(box)).run()
-    at.button(key="gs_add_words_go").click().run()
-    assert not at.exception and not at.error
-    added = library.get("sample").places[-1]
-    assert added.override == "add" and added.name == "Paris" and param(at, "place") == added.id
-
-
-def _text() -> str:
-    return story_from_json(SAMPLE.read_text(encoding="utf-8")).article.text
-
-
-def _first(box):
+    """Words of the article that name no place yet ("l’espace", here a stand-in) become a place at a gazetteer entry."""
     from geostory.gazetteer.index import get_gazetteer
     from geostory.review import search_gazetteer
 
-    return search_gazetteer(get_gazetteer(), "Paris")[0]
+    at = app()
+    at.text_input(key="gs_add_words").input("Nowhere to be found").run()
+    assert any("does not occur" in c.value for c in at.caption)
+    at.text_input(key="gs_add_words").input("combinaison spatiale").run()
+    assert any(c.value == "1 occurrence(s) in the article." for c in at.caption)
+    at.text_input(key="gs_add_search").input("Paris").run()
+    paris = search_gazetteer(get_gazetteer(), "Paris")[0]
+    at.selectbox(key="gs_add_found").select(paris).run()
+    at.button(key="gs_add_words_go").click().run()
+    assert not at.exception and not at.error
+    added = library.get("sample").places[-1]
+    assert (added.override, added.name, param(at, "place")) == ("add", paris.name, added.id)
+    assert [(m.text) for m in added.mentions] == ["combinaison spatiale"]
 
 
 def test_library_sidebar_search_rename_delete(library):
