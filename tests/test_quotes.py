@@ -137,3 +137,19 @@ def test_unnamed_subject_of_a_reporting_verb():
             "s'est dit « épuisé » par ces grèves.")
     quotes = narrate(text, "fr", "2024-05-10")[1]
     assert quotes[-1].speaker == "usager"
+
+
+def test_reporting_clause_inside_the_marks():
+    text = ("La maire de Lille, Anne Roy, a visité le quartier. « Nous tiendrons, assure le préfet du Nord, Paul "
+            "Caron. Mais il faudra du temps. » « C'est long, soupire-t-elle, très long. »")
+    quotes = narrate(text, "fr", "2024-05-10")[1]
+    assert [(q.text.split(",")[0], q.speaker) for q in quotes] == [("Nous tiendrons", "Paul Caron"),
+                                                                    ("C'est long", "Anne Roy")]
+    assert quotes[0].text.endswith("Mais il faudra du temps.") and text[quotes[0].start:quotes[0].end] == quotes[0].text
+
+
+def test_pour_with_a_role_and_its_name():
+    text = ("Pour l'économiste en chef d'une grande banque, Marc Dupuis, la banque centrale « joue la montre ». "
+            "Le ministre de l'Économie a salué une décision « sage ».")
+    quotes = narrate(text, "fr", "2024-05-10")[1]
+    assert [q.speaker for q in quotes] == ["Marc Dupuis", "ministre de l'Économie"]

@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from geostory.extract.lexicon import ARTICLES, is_reporting
-from geostory.extract.quotes import find_quote_spans, keep_quote, mask, split_sentences
+from geostory.extract.quotes import (
+    find_quote_spans,
+    keep_quote,
+    mask,
+    split_incises,
+    split_sentences,
+)
 
 _TOKEN_RE = re.compile(r"\w+(?:[-’'.]\w+)*[’']?|[^\w\s]", re.UNICODE)
 
@@ -77,9 +83,12 @@ class Analysis:
 
     def reporting(self, tok: Tok) -> str | None:
         """The reporting lemma of a token, or None (nouns and determiner-led words excluded)."""
+        k = tok.i
+        clitic = k + 1 < len(self.toks) and re.fullmatch(r"-t|-(?:t-)?(?:il|elle|ils|elles|on)", self.toks[k + 1].low)
+        if clitic:  # "soupire-t-elle": a verb whatever the tagger says
+            return is_reporting(tok.text, "", self.lang)
         if tok.pos in ("NOUN", "PROPN", "ADJ", "DET", "ADP") and tok.pos:
             return None
-        k = tok.i
         if k > 0 and self.toks[k - 1].low in ARTICLES[self.lang == "en"]:
             return None
         if not tok.pos and self.lang == "en" and tok.low.endswith("ing"):
@@ -116,9 +125,15 @@ def analyse(doc, article, places) -> Analysis:
                 a.place_mentions.append((m.start, m.end, p.id))
     a.place_mentions.sort()
     a.spans = find_quote_spans(text)
+    if a.lang == "fr":
+        a.spans = split_incises(text, a.spans)
     a.masked = mask(text, a.spans)
     a.sents = split_sentences(a.masked)
-    kept = [q for q in a.spans if keep_quote(a, q)]
+    keep = [keep_quote(a, q) or (k + 1 < len(a.spans) and a.spans[k + 1].resumes) for k, q in enumerate(a.spans)]
+    for k, q in enumerate(a.spans):  # a quotation split around its reporting clause stays or goes whole
+        if q.resumes and k > 0:
+            keep[k] = keep[k - 1]
+    kept = [q for q, ok in zip(a.spans, keep) if ok]
     if len(kept) != len(a.spans):  # labels in quotation marks are ordinary text
         a.spans = kept
         a.masked = mask(text, kept)

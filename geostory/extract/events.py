@@ -192,7 +192,7 @@ def extract_events(a, clauses: list[Clause], reporting_clause_of: dict, publishe
             if x.mod == "until":
                 continue  # "fermées jusqu'à lundi": a bound, not the date of the clause
             ahead = c.planned or (x.kind == "weekday" and x.mod is None and not c.quoted and (
-                c.present or _FUTURE_BEFORE.search(a.text, max(c.start, x.start - 40), x.start)))
+                (c.present and c.pred is not None) or _FUTURE_BEFORE.search(a.text, max(c.start, x.start - 40), x.start)))
             dv = resolve(x, published, anchor, future=ahead)  # "Le Tour reprend mardi": the coming Tuesday
             if dv is not None:
                 c.date, c.explicit = dv, True

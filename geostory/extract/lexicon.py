@@ -25,7 +25,7 @@ interroger s'interroger questionner pointer relever mentionner citer traiter ré
 recommander suggérer proposer informer communiquer publier condamner rapporter narrer réjouir inquiéter
 insurger étonner désoler agacer emporter alerter assener asséner tacler railler fustiger pester fulminer
 plaider défendre justifier revendiquer trancher minimiser rassurer prôner dévoiler révéler
-reprocher interpeller invectiver balayer résumer analyser commenter diagnostiquer pronostiquer prophétiser
+reprocher interpeller invectiver balayer soupirer s'esclaffer grincer résumer analyser commenter diagnostiquer pronostiquer prophétiser
 """.split())
 
 REPORTING_EN = frozenset("""
@@ -233,7 +233,8 @@ sunday january february march april may june july august september october novem
 # words that are never person names even when capitalised
 NOT_NAME_WORDS = frozenset(_CALENDAR.split()) | ORG_NAME_WORDS | frozenset("""
 covid national international united federal state republic république nations assemblée tribunal
-société direction
+société direction circuit district appeals supreme first second third fourth fifth sixth seventh eighth ninth
+tenth eleventh
 """.split())
 
 ARTICLES = ({"l'", "l’", "le", "la", "un", "une", "les", "des"}, {"the", "a", "an"})  # (fr, en)

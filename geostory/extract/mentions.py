@@ -152,11 +152,17 @@ def extend(a, toks, k, in_place) -> tuple[int, int]:
         nx = toks[e + 1]
         if nx.start - toks[e].end > 1 or "\n" in a.text[toks[e].end:nx.start]:
             break
+        if nx.low == "en" and e + 2 < len(toks) and toks[e + 2].low.isalpha() and toks[e + 2].text.islower() \
+                and not a.is_stop(toks[e + 2].text) and not in_place(toks[e + 2].start, toks[e + 2].end):
+            e, steps = e + 2, steps + 1  # "économiste en chef", "rédacteur en chef"
+            continue
         if nx.low in DE or (nx.low in ("in", "à", "at", "au") and (toks[s].low in INDEF or (
                 e + 3 < len(toks) and any(x.text[:1].isupper() for x in toks[e + 2:e + 4])))):
             j = e + 2
             while j < len(toks) and toks[j].low in DETS | {"la", "l'", "l’"}:
                 j += 1
+            if j + 1 < len(toks) and toks[j].pos == "ADJ" and toks[j + 1].pos == "NOUN":
+                j += 1  # "d'une grande banque"
             if j < len(toks) and (toks[j].text[:1].isupper() or toks[j].pos in ("NOUN", "PROPN", "NUM")
                                   or (not toks[j].pos and toks[j].low.isalpha() and not a.is_stop(toks[j].text))):
                 e = j

@@ -9,6 +9,7 @@ without one from rules); ``places`` are the Story's places with their mentions. 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from geostory.extract.analysis import analyse
 from geostory.extract.events import Clause, extract_events, find_clauses
@@ -64,13 +65,18 @@ def _resolve_pronouns(a, mentions, people) -> None:
                     continue
                 m.key, m.ref = x.key, (None if x.key else x)
                 break
-        elif m.key or (m.kind == "role" and m.definite and not m.plural):
+        elif m.key or (m.kind == "role" and not m.plural):  # "une habitante ... explique-t-elle" too
             recent.append(m)
 
 
 def _quotes(a, mentions, people):
     out, info, prev = [], [], None
     for q in a.spans:
+        if q.resumes and out:  # « Nous sommes prêts, assure le maire. Mais ... »: one quotation
+            last = out[-1]
+            out[-1] = replace(last, text=a.text[last.start:q.end], end=q.end,
+                              places=tuple(dict.fromkeys(last.places + tuple(a.places_in(q.start, q.end)))))
+            continue
         spk, verb, vtok = attribute(a, q, mentions, prev)
         if spk is not None and is_document(spk):
             spk = _issuer(a, spk, mentions) or spk
@@ -95,17 +101,21 @@ def _quotes(a, mentions, people):
 
 
 def _issuer(a, doc_mention, mentions):
-    """"a indiqué un communiqué": the institution that was the subject of a reporting verb just before."""
+    """"a indiqué un communiqué": the institution (or its spokesperson) that was the subject of the main reporting
+    verb of the closest sentence before, within a short distance."""
     from geostory.extract.quotes import subject_of
     s, _ = a.sent_of(doc_mention.start)
     by_id = {p.id: p for p in a.places}
-    best = None
+    best, best_sent = None, None
     for t in a.toks:
         if t.start < max(0, s - 400) or t.start >= doc_mention.start or a.quoted(t.start) or not a.reporting(t):
             continue
+        sent = a.sent_of(t.start)
+        if sent == best_sent:
+            continue  # the first reporting verb of a sentence is its main one ("said the delegation would insist")
         m = subject_of(a, t, mentions, [x for x in a.toks if x.end <= t.start])
-        if m is not None and (m.kind == "org" or (m.kind == "place" and by_id[m.places[0]].kind == "landmark")):
-            best = m
+        if m is not None and (m.kind in ("org", "role") or (m.kind == "place" and by_id[m.places[0]].kind == "landmark")):
+            best, best_sent = m, sent
     return best
 
 
@@ -207,12 +217,10 @@ def _in_dateline_area(a, places: list[str], country: str | None) -> bool:
 
 
 def _with_ids(q: Quote, ids: dict, people) -> Quote:
-    from dataclasses import replace
     return replace(q, speaker_id=ids.get(q.speaker)) if q.speaker else q
 
 
 def _with_event(q: Quote, events) -> Quote:
-    from dataclasses import replace
     ev = next((e for e in events if q.id in e.quotes), None) or \
         next((e for e in events if e.start <= q.start and q.end <= e.end + 2 and e.status == "reported"), None)
     return replace(q, event=ev.id) if ev else q

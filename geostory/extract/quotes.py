@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geostory.extract.lexicon import ARTICLES, DOCUMENT_NOUNS, fold
+from geostory.extract.lexicon import ARTICLES, DOCUMENT_NOUNS, fold, is_reporting
 
 if TYPE_CHECKING:
     from geostory.extract.analysis import Analysis, Tok
@@ -30,6 +30,7 @@ class QSpan:
     start: int
     end: int
     close: int  # index just after the closing mark (== end when unterminated)
+    resumes: bool = False  # the rest of a quotation after a reporting clause inside its marks
 
 
 def find_quote_spans(text: str) -> list[QSpan]:
@@ -58,6 +59,35 @@ def find_quote_spans(text: str) -> list[QSpan]:
         if body_e > body_s and any(ch.isalpha() for ch in text[body_s:body_e]):
             out.append(QSpan(i, body_s, body_e, close))
         i = max(close, i + 1)
+    return out
+
+
+_INCISE_RE = re.compile(r",\s+(?:a\s+|avait\s+)?(?P<verb>[^\W\d_]+)(?P<clitic>-t-(?:il|elle|on)|-(?:il|elle|ils|elles|on))?"
+                        r"(?=[\s,.])")
+
+
+_INCISE_SUBJECT = re.compile(r"\s+(?:(?:le|la|les|l['’]|un|une|son|sa|ses|leur|M\.|Mme|Me|Dr)\b|l['’]|[A-ZÀ-Ý])")
+
+
+def split_incises(text: str, spans: list[QSpan]) -> list[QSpan]:
+    """French reporting clauses inside the marks ("« Nous sommes prêts, assure le maire. Mais ... »") are taken
+    out of the quotation, which is split around them."""
+    out = []
+    for q in spans:
+        m = next((m for m in _INCISE_RE.finditer(text, q.start, q.end) if text[q.open] in "«“"
+                  and is_reporting(m.group("verb"), "", "fr") and len(text[q.start:m.start()].split()) >= 2
+                  and (m.group("clitic") or _INCISE_SUBJECT.match(text, m.end()))), None)
+        if m is None:
+            out.append(q)
+            continue
+        stop = re.compile(r",|[.!?;…]" if m.group("clitic") else r"[.!?;…](?=\s)|;").search(text, m.end(), q.end)
+        end = stop.end() if stop else q.end
+        out.append(QSpan(q.open, q.start, m.start(), m.start()))
+        rest = end
+        while rest < q.end and text[rest].isspace():
+            rest += 1
+        if rest < q.end and any(c.isalpha() for c in text[rest:q.end]):
+            out.append(QSpan(rest, rest, q.end, q.close, True))
     return out
 
 
@@ -146,8 +176,9 @@ def attribute(a: Analysis, q: QSpan, mentions, prev_speaker):
             break
     # 2. "selon X", "d'après X", "according to X", "pour reprendre les termes de X"
     for m in _SOURCE_RE.finditer(a.masked, s, e):
-        if m.group().strip().lower() == "pour" and (m.start() > q.open or not a.masked[m.end():q.open].rstrip().endswith(",")):
-            continue
+        if m.group().strip().lower() == "pour" and (m.start() > q.open or not (
+                a.masked[m.end():q.open].rstrip().endswith(",") or not a.masked[s:m.start()].strip())):
+            continue  # "Pour X, « ... »", "Pour l'économiste X, la banque « ... »"
         spk = next((x for x in mentions if m.end() <= x.start <= m.end() + 3), None) or _named_source(a, m.end())
         if spk is not None:
             return spk, None, None
