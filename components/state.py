@@ -64,9 +64,11 @@ def share_link(story_name: str, place_id: str | None = None) -> str:
     query = urlencode({STORY_PARAM: story_name, **({PLACE_PARAM: place_id} if place_id else {})})
     base = ""
     try:
-        base = (st.context.url or "").split("?")[0]
+        base = (st.context.url or "").split("?")[0].split("#")[0]
     except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
         base = ""
+    if base and not base.endswith("/"):
+        base += "/"
     return f"{base}?{query}"
 
 

@@ -7,6 +7,7 @@ Needs ``/usr/bin/chromium`` (``apt-get install chromium``). Skipped without it, 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -170,4 +171,110 @@ def test_online_tiles_replace_the_offline_basemap_when_reachable(server, browser
     frame.locator(".leaflet-tile-loaded").first.wait_for(state="attached", timeout=60000)
     assert len(seen) > 1  # the probe, then real tiles
     assert content_frame(page).evaluate("() => document.querySelectorAll('.leaflet-overlay-pane path').length") < 50
+    page.close()
+
+
+# -- bring your own article: paste, map, correct, reload, export ------------------------------------------
+
+OWN_ARTICLE = (
+    "Le ministre de l'Agriculture s'est rendu mardi à Valence, dans la Drôme, pour rencontrer des arboriculteurs "
+    "touchés par la grêle. Il a ensuite visité une coopérative près de Montélimar avant de rejoindre Lyon en fin de "
+    "journée.\n\n« Nous serons aux côtés des producteurs », a déclaré le ministre à Valence. Mercredi, il est attendu "
+    "à Grenoble pour un conseil régional."
+)
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    _require_chromium()
+    library = tmp_path_factory.mktemp("e2e-library") / "stories.sqlite"
+    with AppServer(env={"GEOSTORY_LIBRARY": str(library)}) as srv:
+        yield srv
+
+
+def settled_map(page, timeout: float = 60000):
+    """The map's frame once the page has one map again (a story switch briefly shows the old one too)."""
+    page.wait_for_function(
+        """() => document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]').length === 1""",
+        timeout=timeout,
+    )
+    return map_frame(page)
+
+
+def test_paste_map_correct_reload_export(own_server, browser, tmp_path):
+    """A French article that is not the seed: pasted, mapped, one place moved, the page reloaded (the correction
+    stays), the GeoJSON exported and valid."""
+    from geostory.export import validate_geojson
+
+    page = offline_page(browser, height=1800)
+    bad: list[str] = []
+    page.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(own_server.url + "/")
+    map_frame(page).locator(".gs-marker[data-place]").first.wait_for(state="visible", timeout=60000)
+
+    # paste the article in the sidebar and map it
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_label("Article text").fill(OWN_ARTICLE)
+    page.get_by_role("button", name="Map it").click()
+    page.wait_for_url(re.compile(r"story=u-[0-9a-f]{12}"), timeout=120000)
+    page.get_by_role("heading", name=re.compile("Le ministre de l'Agriculture")).wait_for(timeout=60000)
+    frame = settled_map(page)
+    frame.locator(".gs-marker[data-place]").first.wait_for(state="attached", timeout=60000)
+    shown = frame.locator(".gs-marker[data-place]").count() + frame.locator(".marker-cluster").count()
+    assert shown >= 2
+    story_id = re.search(r"story=(u-[0-9a-f]{12})", page.url).group(1)
+
+    # select Valence and move it to another Valence of the gazetteer
+    page.get_by_label("Find a place").click()
+    page.get_by_role("option", name=re.compile(r"^Valence \(city, FR\)")).click()
+    page.locator(PANEL).get_by_role("heading", name="Valence", exact=True).wait_for(timeout=20000)
+    place_id = re.search(r"place=([^&]+)", page.url).group(1)
+    page.get_by_text("Review “Valence”").click()
+    page.get_by_label("Places with that name").click()
+    option = page.get_by_role("option", name=re.compile(r", ES\)")).first
+    chosen = option.inner_text()
+    option.click()
+    page.get_by_role("button", name="Move it to this one").click()
+    page.locator(PANEL).get_by_text("Corrected by a reader").wait_for(timeout=20000)
+
+    # reload: the correction is still there, on the map and in the panel
+    page.reload()
+    page.locator(PANEL).get_by_text("Corrected by a reader").wait_for(timeout=60000)
+    assert f"story={story_id}" in page.url and f"place={place_id}" in page.url
+    settled_map(page).locator(f'.gs-ov-choose[data-place="{place_id}"]').first.wait_for(state="attached", timeout=30000)
+    assert chosen.split(" (")[0] in page.locator(PANEL).get_by_role("heading").first.inner_text()
+
+    # export GeoJSON: valid RFC 7946, the corrected place marked
+    with page.expect_download(timeout=30000) as download:
+        page.get_by_role("button", name="GeoJSON", exact=True).click()
+    path = tmp_path / "story.geojson"
+    download.value.save_as(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert validate_geojson(data) == []
+    corrected = next(f for f in data["features"] if f["id"] == place_id)
+    assert corrected["properties"]["override"] == "choose" and corrected["properties"]["country"] == "ES"
+    lon, lat = corrected["geometry"]["coordinates"]
+    assert -10 < lon < 4 and 36 < lat < 44  # in Spain now
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-own-article.png"), full_page=True)
+    assert not bad, bad  # every local request answered (scripts, styles, marker images)
+    page.close()
+
+
+def test_standalone_html_map_opens_offline(browser, tmp_path):
+    """The exported HTML map draws its basemap and markers from a file, with every request off the machine blocked."""
+    _require_chromium()
+    from geostory.export import story_to_html
+
+    story = story_from_json((SEED if SEED.exists() else SAMPLE).read_text(encoding="utf-8"))
+    path = tmp_path / "map.html"
+    path.write_text(story_to_html(story), encoding="utf-8")
+    page = offline_page(browser)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("file://**", lambda r: r.continue_())
+    page.goto(path.as_uri())
+    page.locator(".gs-marker[data-place], .marker-cluster").first.wait_for(state="visible", timeout=20000)
+    assert page.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane path').length") > 150
+    assert not errors, errors
     page.close()
