@@ -6,6 +6,7 @@ Domain errors become one line on stderr and exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
 import json
 import os
@@ -14,24 +15,36 @@ from pathlib import Path
 
 from geostory.errors import GeostoryError, InputError
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
 
 def read_article_text(path: str) -> str:
-    """Read a UTF-8 text file, refusing what is not one article's text."""
+    """Read a UTF-8 text file (UTF-16/32 with a byte order mark too), refusing what is not one article's text."""
+    from geostory.extract.pipeline import max_article_chars
+
     p = Path(path)
     if not p.exists():
         raise InputError(f"{path}: no such file")
     if p.is_dir():
         raise InputError(f"{path}: is a directory, give a text file")
+    limit = max_article_chars()
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            raw = f.read(4 * limit + 5)  # never more than the longest accepted article can take (4 bytes a character)
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    if b"\x00" in raw[:8192]:
+    if len(raw) > 4 * limit + 4:
+        raise InputError(f"{path}: is too large (over {4 * limit:,} bytes); geostory reads articles of at most "
+                         f"{limit:,} characters")
+    codec = next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+    if codec is None and b"\x00" in raw:
         raise InputError(f"{path}: looks binary (NUL bytes); give a UTF-8 text file")
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(codec or "utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from None
+        raise InputError(f"{path}: is not valid {(codec or 'utf-8').upper().removesuffix('-SIG')} (byte {exc.start}); "
+                         "re-save it as UTF-8") from None
     if not text.strip():
         raise InputError(f"{path}: is empty; give an article with at least one sentence")
     return text
@@ -52,10 +65,16 @@ def headline_of(text: str, limit: int = 90) -> str:
 
 
 def _date(value: str) -> str:
+    from geostory.extract.pipeline import PUBLISHED_YEARS
+
     try:
-        return dt.date.fromisoformat(value).isoformat()
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+    if not PUBLISHED_YEARS[0] <= day.year <= PUBLISHED_YEARS[1]:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a publication date (years {PUBLISHED_YEARS[0]} to "
+                                         f"{PUBLISHED_YEARS[1]})")
+    return day.isoformat()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -173,10 +192,13 @@ def run(argv: list[str] | None = None) -> int:
     if args.command == "export":
         return _export(args)
     from geostory.export import story_to_geojson, story_to_json
-    from geostory.extract.pipeline import extract_story
+    from geostory.extract.pipeline import extract_story, reads_as_french_or_english
     from geostory.model import Article
 
     text = read_article_text(args.path)
+    if args.lang == "auto" and not reads_as_french_or_english(text):
+        raise InputError(f"{args.path}: does not read as French or English, the only languages geostory reads; "
+                         "give --lang fr or --lang en to extract it anyway")
     lang = detect_lang(text) if args.lang == "auto" else args.lang
     article = Article(text=text, lang=lang, published=args.published, title=args.title or headline_of(text),
                       source=args.source or Path(args.path).name)
@@ -195,13 +217,24 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(argv)
     except GeostoryError as exc:
-        sys.stderr.write(f"geostory: error: {exc}\n")
+        sys.stderr.write(f"geostory: error: {_one_line(exc)}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("geostory: interrupted\n")
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: still one line (GEOSTORY_DEBUG=1 shows the traceback)
+        if os.environ.get("GEOSTORY_DEBUG"):
+            raise
+        sys.stderr.write(f"geostory: internal error ({type(exc).__name__}: {_one_line(exc)}); "
+                         "rerun with GEOSTORY_DEBUG=1 for the traceback and report it\n")
+        return 1
+
+
+def _one_line(exc: BaseException, limit: int = 500) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import os
+import re
 from collections import Counter
 
 from geostory.errors import InputError
@@ -11,6 +15,14 @@ from geostory.geocode.resolve import place_unknowns, resolve_matches
 from geostory.model import Article, Story
 from geostory.nlp import get_nlp
 
+MAX_ARTICLE_CHARS = 100_000  # about 15,000 words; $GEOSTORY_MAX_CHARS overrides (docs/limits.md)
+PUBLISHED_YEARS = (1800, 2200)  # a publication date outside is set aside (relative dates would be nonsense)
+FUNCTION_WORDS = {
+    "fr": frozenset({"le", "la", "les", "des", "est", "une", "du", "et", "à", "dans", "pour", "qui"}),
+    "en": frozenset({"the", "of", "and", "is", "was", "in", "to", "a", "for", "that", "with", "on"}),
+}
+_WORDS = re.compile(r"[^\W\d_]+")
+
 
 def extract_story(article: Article, *, gazetteer: Gazetteer | None = None, geocoder=None, doc=None) -> Story:
     """Find, geocode and link the places, people, quotes and events of ``article``.
@@ -19,8 +31,7 @@ def extract_story(article: Article, *, gazetteer: Gazetteer | None = None, geoco
     secrets) or a ``GeocoderConfig`` to chain an online geopy provider (failures fall back offline, with a note).
     ``doc``: an already parsed spaCy Doc of ``article.text`` (batch processing parses with ``nlp.pipe``).
     """
-    if not article.text or not article.text.strip():
-        raise InputError("the article is empty: give a text with at least one sentence")
+    article, checked = check_article(article)
     gaz = gazetteer or get_gazetteer()
     if doc is None:
         doc = get_nlp(article.lang)(article.text)
@@ -28,11 +39,12 @@ def extract_story(article: Article, *, gazetteer: Gazetteer | None = None, geoco
     unknowns, matches = find_unknown_places(article.text, doc, matches)
     places = resolve_matches(article.text, matches, gaz, lang=article.lang)
     places = tuple(places + place_unknowns(article.text, unknowns, places))
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = checked
     if geocoder is not None and geocoder != "offline":
         from geostory.geocode.chain import geocode_places
 
-        places, notes = geocode_places(places, geocoder, gazetteer=gaz)
+        places, online_notes = geocode_places(places, geocoder, gazetteer=gaz)
+        notes += tuple(online_notes)
     people = quotes = events = itineraries = ()
     try:
         from geostory.extract.narrative import extract_narrative
@@ -50,6 +62,70 @@ def extract_story(article: Article, *, gazetteer: Gazetteer | None = None, geoco
         focus=focus_of(places),
         notes=tuple(notes),
     )
+
+
+def max_article_chars() -> int:
+    """The longest article accepted, in characters ($GEOSTORY_MAX_CHARS, default :data:`MAX_ARTICLE_CHARS`)."""
+    value = os.environ.get("GEOSTORY_MAX_CHARS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_ARTICLE_CHARS
+
+
+def check_article(article: Article) -> tuple[Article, tuple[str, ...]]:
+    """The article as the pipeline reads it, and notes on what was set aside.
+
+    Raises ``InputError`` for a text that is not a string, empty, longer than :func:`max_article_chars`, or in a
+    language other than 'fr' and 'en'. A publication date that is not a YYYY-MM-DD date between the years
+    :data:`PUBLISHED_YEARS` is dropped with a note; a text that does not read as French or English gets a note.
+    """
+    text = article.text
+    if not isinstance(text, str):
+        raise InputError(f"the article text must be a string, not {type(text).__name__}")
+    if not text.strip():
+        raise InputError("the article is empty: give a text with at least one sentence")
+    limit = max_article_chars()
+    if len(text) > limit:
+        raise InputError(f"the article is too long ({len(text):,} characters): geostory reads at most {limit:,} "
+                         f"characters (about {limit // 7:,} words); split it, or raise GEOSTORY_MAX_CHARS")
+    if article.lang not in FUNCTION_WORDS:
+        raise InputError(f"unsupported language {article.lang!r}: geostory reads French ('fr') and English ('en') only")
+    notes = []
+    published = _publication_date(article.published) if article.published else None
+    if article.published and published is None:
+        notes.append(f"publication date {str(article.published)[:40]!r} set aside: not a YYYY-MM-DD date between "
+                     f"{PUBLISHED_YEARS[0]} and {PUBLISHED_YEARS[1]}; relative dates stay unresolved")
+    if published != article.published:
+        article = dataclasses.replace(article, published=published)
+    if not reads_as_french_or_english(text):
+        notes.append("the text does not read as French or English: geostory reads only these two languages, "
+                     "so places, people and dates may be missed")
+    return article, tuple(notes)
+
+
+def _publication_date(value) -> str | None:
+    """``value`` when it is a YYYY-MM-DD, YYYY-MM or YYYY date within :data:`PUBLISHED_YEARS`, else None."""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", text):
+        return None
+    try:
+        day = dt.date.fromisoformat((text + "-01-01")[:10])
+    except ValueError:
+        return None
+    return text if PUBLISHED_YEARS[0] <= day.year <= PUBLISHED_YEARS[1] else None
+
+
+def reads_as_french_or_english(text: str) -> bool:
+    """False for prose in another language: mostly non-Latin letters, or (over 20 lower-case words) few French
+    and English function words among the lower-case words. Name lists and short texts pass."""
+    sample = text[:20_000]
+    letters = [c for c in sample if c.isalpha()]
+    if len(letters) >= 20 and sum(c < "\u0250" for c in letters) < len(letters) / 2:
+        return False  # Cyrillic, Greek, Arabic, Hebrew, CJK...: not the Latin script of fr/en
+    words = _WORDS.findall(sample)
+    lower = [w for w in words if w.islower()]
+    if len(lower) < 20 or len(lower) < len(words) / 2:
+        return True
+    known = FUNCTION_WORDS["fr"] | FUNCTION_WORDS["en"]
+    return sum(w.lower() in known for w in words) >= 0.18 * len(lower)
 
 
 def focus_of(places) -> tuple[str, ...]:
