@@ -96,9 +96,13 @@ def ensure_index(path: Path | None = None) -> Path:
 
 def build_index(path: Path, *, digest: str | None = None) -> Path:
     """Build the SQLite index at ``path`` atomically (write a temp file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise GazetteerError(f"could not build the gazetteer index in {path.parent} ({exc.strerror}); "
+                             "set GEOSTORY_CACHE to a writable folder") from None
     try:
         con = sqlite3.connect(tmp)
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)

@@ -49,6 +49,8 @@ class Gazetteer:
     def __init__(self, path: Path | str | None = None):
         path = path or os.environ.get("GEOSTORY_INDEX")  # e.g. a full GeoNames import
         self.path = Path(path) if path else ensure_index()
+        self._fix = ("give a built index (`geostory gazetteer import`, GEOSTORY_INDEX)" if path else
+                     "delete it and it is rebuilt on next use")
         if not self.path.exists():
             raise GazetteerError(f"gazetteer index not found at {self.path}; run `geostory gazetteer build`")
         self._local = threading.local()
@@ -61,10 +63,21 @@ class Gazetteer:
             try:
                 con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
                 con.execute("SELECT 1 FROM names LIMIT 1")
+                empty = con.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
             except sqlite3.Error as exc:
-                raise GazetteerError(f"gazetteer index at {self.path} is unreadable ({exc}); delete it to rebuild") from None
+                raise GazetteerError(f"gazetteer index at {self.path} is unreadable ({exc}); {self._fix}") from None
+            if empty:  # an empty index would give an empty map without a word
+                raise GazetteerError(f"gazetteer index at {self.path} has no entries; {self._fix}")
             self._local.con = con
         return con
+
+    def _rows(self, sql: str, params, *, one: bool = False):
+        """Run a query; a damaged file raises ``GazetteerError`` (not a bare sqlite3 error) whenever it shows."""
+        try:
+            cur = self.con.execute(sql, params)
+            return cur.fetchone() if one else cur.fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerError(f"gazetteer index at {self.path} is corrupt ({exc}); {self._fix}") from None
 
     def lookup_keys(self, keys: Iterable[str]) -> dict[str, list[Entry]]:
         """Entries for many folded keys at once: {key: [Entry, ...]} (keys without a match are absent)."""
@@ -73,11 +86,11 @@ class Gazetteer:
         for i in range(0, len(keys), 500):
             chunk = keys[i: i + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self.con.execute(
+            rows = self._rows(
                 f"SELECT n.key, n.flags, {_COLS} FROM names n JOIN entries e ON e.id = n.entry_id "
                 f"WHERE n.key IN ({marks})",
                 chunk,
-            ).fetchall()
+            )
             merged: dict[tuple[str, str], tuple[int, list]] = {}
             for key, flags, *cols in rows:  # one entry may carry a name twice (from two sources): merge flags
                 old = merged.get((key, cols[0]))
@@ -94,7 +107,7 @@ class Gazetteer:
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id."""
         if entry_id not in self._by_id:
-            row = self.con.execute(f"SELECT {_COLS} FROM entries e WHERE e.id = ?", (entry_id,)).fetchone()
+            row = self._rows(f"SELECT {_COLS} FROM entries e WHERE e.id = ?", (entry_id,), one=True)
             if row is None:
                 return None
             self._by_id[entry_id] = Entry(*row)
@@ -102,11 +115,12 @@ class Gazetteer:
 
     def capital_of(self, country: str) -> Entry | None:
         """The capital city of a country (ISO alpha-2), when known."""
-        row = self.con.execute(
+        row = self._rows(
             f"SELECT {_COLS} FROM entries e WHERE e.country = ? AND e.feature = 'PPLC' "
             "ORDER BY e.population DESC LIMIT 1",
             (country,),
-        ).fetchone()
+            one=True,
+        )
         return Entry(*row) if row else None
 
     def city_named(self, name: str, country: str | None = None) -> Entry | None:
