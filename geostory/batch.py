@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 import multiprocessing
 import re
 import threading
@@ -25,13 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from geostory import model
-from geostory.errors import InputError
+from geostory.errors import GeostoryError, InputError
 from geostory.model import Article, Story
 
 FIELDS = ("text", "lang", "published", "title", "source", "id")
 TABLES = ("articles", "places", "events", "quotes", "people")
 DEFAULT_BATCH_SIZE = 8
 _LOCK = threading.Lock()
+_log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +76,7 @@ def partitions(inputs, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Partiti
         elif path.suffix.lower() in (".jsonl", ".ndjson"):
             yield from _jsonl_partitions(path, batch_size)
         elif path.suffix.lower() == ".parquet":
-            import pyarrow.parquet as pq
+            pq = _require("pyarrow.parquet", "reading Parquet articles")
 
             rows = pq.ParquetFile(path).metadata.num_rows
             for k, start in enumerate(range(0, rows, batch_size)):
@@ -108,31 +110,57 @@ def _jsonl_partitions(path: Path, batch_size: int) -> Iterator[Partition]:
 
 
 def read_partition(part: Partition, options: Options = Options()) -> list[tuple[str, Article]]:
-    """The (id, Article) records of a partition, filled in like the CLI does."""
+    """The (id, Article) records of a partition, filled in like the CLI does; a bad record raises InputError, or is
+    skipped with a warning when ``options.errors == "skip"``."""
+    out = []
+    for rid, row in _raw_records(part):
+        try:
+            if isinstance(row, Exception):
+                raise row
+            out.append((rid, row if isinstance(row, Article) else _article(row, rid, options)))
+        except InputError as exc:
+            if options.errors != "skip":
+                raise
+            _log.warning("geostory batch: skipped %s", exc)
+    return out
+
+
+def _raw_records(part: Partition) -> Iterator[tuple[str, Any]]:
+    """(id, Article | field dict | InputError) for each record of a partition."""
     from geostory.cli import read_article_text
 
     if part.kind == "mem":
-        return [(rid, a if isinstance(a, Article) else _article(a, rid, options)) for rid, a in part.items]
-    if part.kind == "txt":
-        out = []
+        yield from part.items
+    elif part.kind == "txt":
         for rel in part.items:
-            text = read_article_text(str(Path(part.path) / rel))
             rid = rel[:-4].replace("\\", "/")
-            out.append((rid, _article({"text": text, "source": Path(rel).name}, rid, options)))
-        return out
-    if part.kind == "jsonl":
-        with open(part.path, "rb") as fh:
-            fh.seek(part.items[0])
-            lines = [ln for ln in fh.read(part.items[1] - part.items[0]).splitlines() if ln.strip()]
-        rows = []
-        for k, line in enumerate(lines):
             try:
-                rows.append(json.loads(line))
-            except ValueError as exc:
-                raise InputError(f"{part.path}: record {part.first + k} is not JSON ({exc})") from None
+                yield rid, {"text": read_article_text(str(Path(part.path) / rel)), "source": Path(rel).name}
+            except InputError as exc:
+                yield rid, exc
     else:
-        rows = _parquet_rows(part)
-    return [_record(row, part.first + k, part.path, options) for k, row in enumerate(rows)]
+        for k, row in enumerate(_jsonl_rows(part) if part.kind == "jsonl" else _parquet_rows(part)):
+            index = part.first + k
+            if not isinstance(row, dict):
+                err = row if isinstance(row, InputError) else InputError(
+                    f"{part.path}: record {index} is not an object with a 'text' field")
+                yield f"{index:06d}", err
+            else:
+                rid = row.get("id")
+                yield (f"{index:06d}" if rid is None or str(rid) == "" else str(rid)), row
+
+
+def _jsonl_rows(part: Partition) -> list:
+    with open(part.path, "rb") as fh:
+        fh.seek(part.items[0])
+        lines = [ln for ln in fh.read(part.items[1] - part.items[0]).splitlines() if ln.strip()]
+    rows = []
+    for k, line in enumerate(lines):
+        try:
+            rows.append(json.loads(line))
+        except ValueError as exc:
+            rows.append(InputError(f"{part.path}: record {part.first + k} is not JSON ({exc})"))
+    return rows
 
 
 def _parquet_rows(part: Partition) -> list[dict]:
@@ -149,14 +177,6 @@ def _parquet_rows(part: Partition) -> list[dict]:
             rows += table.slice(max(0, start - offset), min(stop, offset + n) - max(start, offset)).to_pylist()
         offset += n
     return rows
-
-
-def _record(row: Any, index: int, path: str, options: Options) -> tuple[str, Article]:
-    if not isinstance(row, dict):
-        raise InputError(f"{path}: record {index} is not an object with a 'text' field")
-    rid = row.get("id")
-    rid = f"{index:06d}" if rid is None or str(rid) == "" else str(rid)
-    return rid, _article(row, rid, options)
 
 
 def _article(row: dict, rid: str, options: Options) -> Article:
@@ -192,21 +212,11 @@ def _is_iso_date(value: str) -> bool:
 
 def story_from_doc(article: Article, doc, *, gazetteer=None) -> Story:
     """``extract_story`` on an already parsed Doc of ``article.text``."""
-    import inspect
-
-    from geostory.extract import pipeline
+    from geostory.extract.pipeline import extract_story
 
     if doc.text != article.text:
         raise InputError("the Doc was not parsed from this article's text")
-    if "doc" in inspect.signature(pipeline.extract_story).parameters:
-        return pipeline.extract_story(article, gazetteer=gazetteer, doc=doc)
-    with _LOCK:  # until pipeline.extract_story takes doc=: make its parse step return this Doc
-        saved = pipeline.get_nlp
-        pipeline.get_nlp = lambda lang: (lambda text: doc)
-        try:
-            return pipeline.extract_story(article, gazetteer=gazetteer)
-        finally:
-            pipeline.get_nlp = saved
+    return extract_story(article, gazetteer=gazetteer, doc=doc)
 
 
 def load_nlp(lang: str):
@@ -281,7 +291,8 @@ def _fresh_connections() -> None:
     """In a forked worker: open its own SQLite connection rather than reuse the parent's."""
     from geostory.gazetteer.index import get_gazetteer
 
-    get_gazetteer.cache_clear()
+    if hasattr(get_gazetteer, "cache_clear"):
+        get_gazetteer.cache_clear()
 
 
 def _warm_up(part: Partition, options: Options) -> None:
@@ -293,6 +304,17 @@ def _warm_up(part: Partition, options: Options) -> None:
 
 
 # ---------------------------------------------------------------- tables
+
+
+def _require(module: str, what: str):
+    """Import an optional dependency, or say how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise GeostoryError(f"{what} needs the batch extras: pip install 'geostory[batch]' ({module} is missing)") from None
+
 
 _SCALARS = {"str": "string", "int": "int64", "float": "float64", "bool": "bool_"}
 
@@ -378,8 +400,8 @@ def write_tables(stories: Iterable, out_dir, *, part: int = 0, rows_per_part: in
     ``out_dir/stories/<id>.json`` per article. ``stories`` holds (id, Story) pairs or Stories (ids 000000, ...).
     Returns the number of rows written per table. Read a table back with ``pyarrow.parquet.read_table(out/places)``.
     With ``clear``, part files of an earlier run are removed first."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa = _require("pyarrow", "writing Parquet tables")
+    pq = _require("pyarrow.parquet", "writing Parquet tables")
 
     from geostory.export import story_to_json
 
@@ -470,8 +492,8 @@ def run_dask(inputs, out_dir, scheduler=None, *, batch_size: int = DEFAULT_BATCH
     (one part file per task). ``scheduler``: None (a LocalCluster of one single-threaded process per core), a
     scheduler address such as ``"tcp://10.0.0.5:8786"``, a ``distributed`` Cluster or Client. Inputs and
     ``out_dir`` must be paths every worker can read and write (a shared file system)."""
-    import dask
-
+    dask = _require("dask", "the Dask engine")
+    _require("distributed", "the Dask engine")
     options = Options(lang=lang, published=published, batch_size=batch_size, errors=errors)
     out = Path(out_dir)
     clear_tables(out)

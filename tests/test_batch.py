@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow is not installed: pi
 
 from geostory.batch import (
     TABLES,
+    Options,
     extract_batch,
     extract_records,
     partitions,
@@ -21,7 +23,7 @@ from geostory.batch import (
     story_file_name,
     write_tables,
 )
-from geostory.errors import InputError
+from geostory.errors import GeostoryError, InputError
 from geostory.export import story_from_json
 from geostory.model import Article, Event, Mention, Place, Quote, Story
 
@@ -88,6 +90,22 @@ def test_unreadable_inputs_are_refused(tmp_path):
     (tmp_path / "j.jsonl").write_text('{"text": "a"}\n{not json\n', encoding="utf-8")
     with pytest.raises(InputError, match="record 1 is not JSON"):
         read_partition(next(partitions(tmp_path / "j.jsonl")))
+
+
+def test_bad_records_can_be_skipped(tmp_path, caplog):
+    rows = [{"id": "ok", "text": "Un texte."}, {"id": "empty", "text": " "}, ["not", "an", "object"],
+            {"id": "date", "text": "Un texte.", "published": "hier"}, {"id": "last", "text": "Fin."}]
+    src = _jsonl(tmp_path / "m.jsonl", rows)
+    src.write_text(src.read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")
+    recs = read_partition(next(partitions(src)), Options(errors="skip"))
+    assert [rid for rid, _ in recs] == ["ok", "last"]
+    assert all(word in caplog.text for word in ("'empty'", "record 2", "'date'", "record 5 is not JSON"))
+
+
+def test_missing_batch_extras_say_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(GeostoryError, match=r"pip install 'geostory\[batch\]'"):
+        run_dask([Article(text="Un texte.")], tmp_path)
 
 
 def test_partial_publication_dates_are_kept():
