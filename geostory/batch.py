@@ -180,31 +180,25 @@ def _parquet_rows(part: Partition) -> list[dict]:
 
 
 def _article(row: dict, rid: str, options: Options) -> Article:
+    """An Article from a record's fields, as the CLI builds one (the pipeline then checks dates and length)."""
     from geostory.cli import detect_lang, headline_of
+    from geostory.extract.pipeline import reads_as_french_or_english
 
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"article {rid!r} has no text")
     lang = row.get("lang") or options.lang
-    lang = detect_lang(text) if lang == "auto" else lang
+    if lang == "auto":
+        if not reads_as_french_or_english(text):
+            raise InputError(f"article {rid!r} does not read as French or English; give its lang to extract it anyway")
+        lang = detect_lang(text)
+    if lang not in ("fr", "en"):
+        raise InputError(f"article {rid!r}: unsupported language {lang!r} (geostory reads 'fr' and 'en')")
     published = row.get("published") or options.published
     if isinstance(published, (dt.date, dt.datetime)):
         published = published.isoformat()[:10]
-    if published is not None and not _is_iso_date(str(published)):
-        raise InputError(f"article {rid!r}: published {published!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
-    return Article(text=text, lang=lang, published=published, title=row.get("title") or headline_of(text),
-                   source=row.get("source"))
-
-
-def _is_iso_date(value: str) -> bool:
-    """True for YYYY-MM-DD, YYYY-MM or YYYY that name a real date."""
-    if not re.fullmatch(r"\d{4}(-\d{2}){0,2}", value):
-        return False
-    try:
-        dt.date.fromisoformat((value + "-01-01")[:10])
-    except ValueError:
-        return False
-    return True
+    return Article(text=text, lang=lang, published=None if published is None else str(published),
+                   title=row.get("title") or headline_of(text), source=row.get("source"))
 
 
 # ---------------------------------------------------------------- extracting

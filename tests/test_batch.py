@@ -71,8 +71,8 @@ def test_parquet_row_ranges_across_row_groups(tmp_path):
 @pytest.mark.parametrize("row, message", [
     ({"text": "   "}, "no text"),
     ({"title": "no text at all"}, "no text"),
-    ({"text": "Un texte.", "published": "14/09/2023"}, "not a date"),
-    ({"text": "Un texte.", "published": "2023-02-30"}, "not a date"),
+    ({"text": "Un texte.", "lang": "de"}, "unsupported language"),
+    ({"text": "Это статья о Москве и о том, что происходит в городе сегодня утром."}, "French or English"),
 ])
 def test_bad_records_are_refused_with_their_id(tmp_path, row, message):
     src = _jsonl(tmp_path / "bad.jsonl", [dict(row, id="art-7")])
@@ -94,12 +94,12 @@ def test_unreadable_inputs_are_refused(tmp_path):
 
 def test_bad_records_can_be_skipped(tmp_path, caplog):
     rows = [{"id": "ok", "text": "Un texte."}, {"id": "empty", "text": " "}, ["not", "an", "object"],
-            {"id": "date", "text": "Un texte.", "published": "hier"}, {"id": "last", "text": "Fin."}]
+            {"id": "lang", "text": "Un texte.", "lang": "xx"}, {"id": "last", "text": "Fin."}]
     src = _jsonl(tmp_path / "m.jsonl", rows)
     src.write_text(src.read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")
     recs = read_partition(next(partitions(src)), Options(errors="skip"))
     assert [rid for rid, _ in recs] == ["ok", "last"]
-    assert all(word in caplog.text for word in ("'empty'", "record 2", "'date'", "record 5 is not JSON"))
+    assert all(word in caplog.text for word in ("'empty'", "record 2", "'lang'", "record 5 is not JSON"))
 
 
 def test_missing_batch_extras_say_how_to_install(monkeypatch, tmp_path):
@@ -108,9 +108,13 @@ def test_missing_batch_extras_say_how_to_install(monkeypatch, tmp_path):
         run_dask([Article(text="Un texte.")], tmp_path)
 
 
-def test_partial_publication_dates_are_kept():
-    (rec,) = read_partition(next(partitions([("x", {"text": "Un texte.", "published": "2024-08"})])))
-    assert rec[1].published == "2024-08"
+def test_publication_dates_are_passed_to_the_pipeline_as_text():
+    import datetime as dt
+
+    rows = [("a", {"text": "Un texte.", "published": "2024-08"}), ("b", {"text": "Un texte.", "published": dt.date(
+        2023, 9, 14)}), ("c", {"text": "Un texte."})]
+    recs = read_partition(next(partitions(rows)), Options(published="2020-01-02"))
+    assert [a.published for _, a in recs] == ["2024-08", "2023-09-14", "2020-01-02"]
 
 
 def test_story_file_names_are_safe_and_distinct():
