@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import textwrap
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from tests.apprunner import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = ROOT / "requirements.txt"
+SECRETS_EXAMPLE = ROOT / ".streamlit" / "secrets.toml.example"
 # Community Cloud uses the first of these it finds (entrypoint folder first, then the repository root; the
 # entrypoint dashboard.py is at the root, so both are the root).
 CLOUD_DEPENDENCY_FILES = ("uv.lock", "Pipfile", "environment.yml", "requirements.txt", "pyproject.toml")
@@ -66,6 +69,44 @@ def test_model_from_registry_and_spacy_pinned():
     # the model declares no spaCy dependency: the pin is what keeps spaCy on the series it was trained for
     assert spacy.specifier.contains("3.8.18") and not spacy.specifier.contains("3.9.0")
     assert "streamlit" in reqs and any(s.operator == "==" for s in reqs["streamlit"].specifier)
+
+
+def example_settings() -> list[tuple[str | None, str, object]]:
+    """(table, key, value) of every commented-out setting of .streamlit/secrets.toml.example."""
+    settings, table = [], None
+    for line in SECRETS_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        body = line[2:] if line.startswith("# ") else None
+        if body is None or not re.match(r"^\[?[A-Za-z_]+\]?( = .*)?\s*(#.*)?$", body):
+            continue
+        if body.startswith("["):
+            table = body.strip("[] ")
+            continue
+        if " = " in body:
+            ((key, value),) = tomllib.loads(body).items()
+            settings.append((table, key, value))
+    return settings
+
+
+def test_secrets_example_requires_nothing_and_names_real_settings():
+    from geostory.geocode.online import ENV_KEYS, load_config
+
+    assert tomllib.loads(SECRETS_EXAMPLE.read_text(encoding="utf-8")) == {}, "every setting must stay commented out"
+    settings = example_settings()
+    assert {t for t, _, _ in settings} == {None, "geocoder"} and len(settings) >= 10
+    env_names = set(ENV_KEYS.values()) | {"GEOSTORY_CACHE", "GEOSTORY_LIBRARY"}
+    for table, key, _ in settings:
+        if table == "geocoder":
+            assert key in ENV_KEYS, f"[geocoder] {key} is not a geocoder setting"
+        else:
+            assert key in env_names or re.fullmatch(r"GEOSTORY_[A-Z0-9]+_API_KEY", key), f"{key} is read by nothing"
+    first = {}
+    for table, key, value in settings:  # the first [geocoder] block, as a user would uncomment it
+        if table == "geocoder":
+            if key in first:
+                break
+            first[key] = value
+    config = load_config(env={}, secrets={"geocoder": first})
+    assert config.provider == first["provider"] and config.user_agent == first["user_agent"]
 
 
 def copy_checkout(dest: Path) -> Path:

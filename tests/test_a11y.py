@@ -1,0 +1,242 @@
+"""Accessibility of the seed dashboard, checked by axe-core in headless Chromium, and the server's memory.
+
+axe-core (``tests/vendor/axe-core/axe.min.js``, from the npm registry; a test asset, never served by the app) is
+injected with Playwright into the running dashboard (``tests/apprunner.py``: ``streamlit run`` on a free port, every
+non-local request aborted). Three views are scanned: the seed story as it opens (page and map iframe), the seed with
+a place selected (``?place=``), and the sidebar opened. Serious and critical violations fail the test; a rule that
+axe could not evaluate also fails it (an unevaluated rule is not a pass).
+
+The peak resident memory of a Streamlit server showing the seed is written to ``artifacts/dashboard-memory.json``
+and compared with Streamlit Community Cloud's smallest memory allowance (690 MB).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.apprunner import CHROMIUM, AppServer, content_frame, map_frame, offline_browser, offline_page
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+SEED = ROOT / "data" / "seed.story.json"
+ARTIFACTS = ROOT / "artifacts"
+BLOCKING = ("serious", "critical")
+CLOUD_MIN_MEMORY_MB = 690  # Community Cloud: "Memory: 690MB minimum, 2.7GBs maximum" (docs, resource limits)
+
+# Serious violations present on the seed dashboard, in files this test does not own (components/, .streamlit/).
+# Each is (view, rule, where). The fixes are listed in docs/deploy.md ("Accessibility"). When they are fixed the test
+# passes, strict xfail turns that into a failure: then empty this set and remove the xfail marker.
+KNOWN = {
+    ("seed", "color-contrast", "#828180 on #ffffff"),  # st.caption text, 3.88:1 (needs 4.5:1)
+    ("seed", "scrollable-region-focusable", "stVerticalBlock height=230px"),  # timeline event list
+    ("seed", "scrollable-region-focusable", "stVerticalBlock height=420px"),  # article text
+    ("place", "color-contrast", "#828180 on #ffffff"),
+    ("place", "scrollable-region-focusable", "stVerticalBlock height=230px"),
+    ("place", "scrollable-region-focusable", "stVerticalBlock height=420px"),
+    ("sidebar", "color-contrast", "#7f7e7d on #f8f8f7"),  # st.caption in the sidebar, 3.81:1
+}
+
+_RUN_AXE = """async (include) => {
+    const r = await axe.run(include ? {include: [[include]]} : document,
+                            {iframes: false, resultTypes: ['violations', 'incomplete']});
+    const node = n => ({html: n.html.slice(0, 400), target: n.target.join(' '),
+                        data: (n.any.concat(n.all, n.none).find(c => c.data) || {}).data || null,
+                        summary: n.failureSummary || ''});
+    return {
+        violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(node)})),
+        errors: r.incomplete.filter(v => v.error).map(v => ({id: v.id, error: String(v.error.message || v.error)})),
+    };
+}"""
+
+
+class KnownViolations(AssertionError):
+    """Only the violations listed in KNOWN were found."""
+
+
+def _require_chromium() -> None:
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        return
+    message = f"{CHROMIUM} not found: `apt-get install chromium` (Playwright's own browser download is unavailable)"
+    if os.environ.get("CI") or os.environ.get("GEOSTORY_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " -- the browser tests must run in CI")
+    pytest.skip(message)
+
+
+class PeakRSS:
+    """Peak resident memory of one process: sampled with psutil, and the kernel's own high-water mark (VmHWM)."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.interval, self.peak, self.stop = interval, 0, threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        import psutil
+
+        while not self.stop.is_set():
+            try:
+                self.peak = max(self.peak, self.proc.memory_info().rss)
+            except psutil.Error:
+                return
+            self.stop.wait(self.interval)
+
+    def snapshot(self) -> dict:
+        info = self.proc.memory_info()
+        self.peak = max(self.peak, info.rss)
+        hwm = None
+        status = Path(f"/proc/{self.proc.pid}/status")
+        if status.exists():
+            m = re.search(r"^VmHWM:\s+(\d+) kB", status.read_text(), re.M)
+            hwm = int(m.group(1)) / 1024 if m else None
+        return {"rss_mb": round(info.rss / 2**20, 1), "sampled_peak_rss_mb": round(self.peak / 2**20, 1),
+                "kernel_peak_rss_mb": round(hwm, 1) if hwm else None}
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=2)
+
+
+def link_built_gazetteers(cache: Path) -> None:
+    """Reuse this machine's built gazetteer indexes (opened read-only): the place view then needs no rebuild."""
+    from geostory.gazetteer.build import default_cache_dir
+
+    for built in default_cache_dir().glob("gazetteer-*.sqlite"):
+        (cache / built.name).symlink_to(built)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _require_chromium()
+    cache = tmp_path_factory.mktemp("a11y-cache")  # no saved stories or settings from this machine
+    link_built_gazetteers(cache)
+    with AppServer(env={"GEOSTORY_CACHE": str(cache), "GEOSTORY_STORY_DIR": str(SEED.parent)}) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    """One Chromium for the module (Playwright's sync API allows one at a time)."""
+    with offline_browser() as b:
+        yield b
+
+
+def open_seed(browser, url: str):
+    """A page showing the seed dashboard, settled: markers drawn, script run finished."""
+    page = offline_page(browser)
+    page.goto(url)
+    map_frame(page).locator(".gs-marker[data-place], .marker-cluster").first.wait_for(state="visible", timeout=60000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60000)
+    page.wait_for_timeout(800)  # fade-in of re-rendered elements
+    return page
+
+
+def scan(frame, view: str, include: str | None = None) -> tuple[list[dict], list[dict]]:
+    """(serious/critical violations as flat records, rules axe could not evaluate) of one document."""
+    if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
+        frame.evaluate(AXE.read_text(encoding="utf-8"))
+    result = frame.evaluate(_RUN_AXE, include)
+    found = [
+        {"view": view, "rule": v["id"], "impact": v["impact"], "help": v["help"], "where": where(v["id"], n),
+         "html": n["html"], "summary": n["summary"]}
+        for v in result["violations"] if v["impact"] in BLOCKING for n in v["nodes"]
+    ]
+    return found, [{"view": view, **e} for e in result["errors"]]
+
+
+def where(rule: str, node: dict) -> str:
+    """A stable name for a failing node (no generated CSS class names, no text that changes with the UI language)."""
+    data = node.get("data") or {}
+    if rule == "color-contrast" and isinstance(data, dict) and data.get("fgColor"):
+        return f"{data['fgColor']} on {data['bgColor']}"
+    testid = re.search(r'data-testid="([^"]+)"', node["html"])
+    height = re.search(r'\bheight="([^"]+)"', node["html"])
+    tag = re.match(r"<(\w+)", node["html"])
+    parts = [testid.group(1) if testid else (tag.group(1) if tag else "?")]
+    if height:
+        parts.append(f"height={height.group(1)}")
+    return " ".join(parts)
+
+
+def busiest_place_id() -> str:
+    story = json.loads(SEED.read_text(encoding="utf-8"))
+    events = {p["id"]: 0 for p in story["places"]}
+    for e in story.get("events", []):
+        for pid in e.get("places", []):
+            if pid in events:
+                events[pid] += 1
+    return max(events, key=events.get)
+
+
+def write_report(name: str, data) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / name).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.xfail(strict=True, raises=KnownViolations, reason=(
+    "serious axe-core violations in components/ and .streamlit/config.toml (not owned here): "
+    "color-contrast of st.caption text #828180 on #ffffff = 3.88:1 and #7f7e7d on #f8f8f7 (sidebar) = 3.81:1, "
+    "needs 4.5:1; scrollable-region-focusable on st.container(height=230) in components/timeline.py and "
+    "st.container(height=420) in components/article.py (no focusable content); fixes in docs/deploy.md"))
+def test_seed_dashboard_has_no_serious_accessibility_violations(server, browser):
+    violations, errors = [], []
+    page = open_seed(browser, server.url + "/")
+    for found, errs in (scan(page.main_frame, "seed"),
+                        scan(content_frame(page), "seed-map")):
+        violations += found
+        errors += errs
+    page.close()
+
+    page = open_seed(browser, f"{server.url}/?place={busiest_place_id()}")
+    found, errs = scan(page.main_frame, "place")
+    violations += found
+    errors += errs
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_test_id("stSidebar").wait_for(state="visible")
+    page.wait_for_timeout(800)  # slide-in transition
+    # the sidebar alone: with it open, axe's colour grid fails on the main column (axe-core issue #4253)
+    found, errs = scan(page.main_frame, "sidebar", include="[data-testid=stSidebar]")
+    violations += found
+    errors += errs
+    page.close()
+
+    write_report("a11y-violations.json", {"violations": violations, "errors": errors})
+    assert not errors, f"axe could not evaluate these rules (that is not a pass): {errors}"
+    keys = {(v["view"], v["rule"], v["where"]) for v in violations}
+    new = sorted(keys - KNOWN)
+    assert not new, "new serious/critical violations:\n" + "\n".join(
+        f"{v['view']}: {v['rule']} ({v['impact']}) at {v['where']}: {v['html'][:160]}\n  {v['summary']}"
+        for v in violations if (v["view"], v["rule"], v["where"]) in set(new))
+    if keys:
+        raise KnownViolations("known serious violations remain: " + "; ".join(map(str, sorted(keys))))
+
+
+def test_dashboard_memory_within_cloud_allowance(browser, tmp_path):
+    """Peak resident memory of a fresh Streamlit server showing the seed (two sessions) stays under Cloud's minimum.
+
+    Only the seed view: selecting a place builds the offline gazetteer in the server on a cold cache, and "Map it"
+    loads spaCy; docs/deploy.md gives those figures.
+    """
+    with AppServer(env={"GEOSTORY_CACHE": str(tmp_path), "GEOSTORY_STORY_DIR": str(SEED.parent)}) as srv:
+        memory = PeakRSS(srv.proc.pid)
+        try:
+            for _ in range(2):
+                open_seed(browser, srv.url + "/").close()
+            figures = memory.snapshot()
+        finally:
+            memory.close()
+    figures.update(cloud_min_mb=CLOUD_MIN_MEMORY_MB, cloud_max_mb=2700, view="seed dashboard, two sessions")
+    write_report("dashboard-memory.json", figures)
+    peak = max(figures["sampled_peak_rss_mb"], figures["kernel_peak_rss_mb"] or 0)
+    assert 0 < peak < CLOUD_MIN_MEMORY_MB, figures
