@@ -96,3 +96,15 @@ def test_everyday_country_names_and_french_acronyms():
     fr = places_of("Les ministres de la Défense de l'Otan se sont réunis à Bruxelles.")
     assert fr["Otan"].country == "BE" and fr["Otan"].kind == "landmark"
     assert "la Défense" not in fr and "Défense" not in fr
+
+
+def test_french_contractions_and_names_with_their_article():
+    found = places_of("Le porte-conteneurs est arrivé au Havre lundi. Le navire a quitté Le Havre mardi.")
+    assert found["Havre"].name == "Le Havre" and found["Havre"].country == "FR"
+    assert found["Le Havre"].country == "FR"
+
+
+def test_capitalised_common_nouns_are_not_places():
+    found = places_of("Il a remporté une étape du Tour de France. Le ministère de la Santé a réagi.")
+    assert "Tour" not in found and "Santé" not in found
+    assert found["France"].country == "FR"

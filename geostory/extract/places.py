@@ -139,7 +139,18 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
             for j in range(i + 1, min(len(chunk), i + MAX_WORDS) + 1):
                 spans.append((chunk[i].start, chunk[j - 1].end, chunk[i:j]))
     keys = {(s, e): fold(text[s:e]) for s, e, _ in spans}
-    found = gazetteer.lookup_keys(keys.values())
+    # French contractions hide a name's article: "au Havre", "du Mans" are "Le Havre", "Le Mans"
+    contracted = {}
+    if lang == "fr":
+        for s0, e0, _ in spans:
+            article = _CONTRACTIONS.get(_word_before(text, s0))
+            if article:
+                contracted[(s0, e0)] = article + keys[(s0, e0)]
+    found = gazetteer.lookup_keys(list(keys.values()) + list(contracted.values()))
+    for span_key, full in contracted.items():
+        main = [x for x in found.get(full, []) if x.flags & MAIN]
+        if main:  # the name with its article is a place's own name: it wins over the bare word
+            keys[span_key] = full
     for k in [k for k in found if found[k] and all(x.flags == SPELLING for x in found[k])]:
         del found[k]  # a folded name equal to someone's spelling key is no match
     ents = _entities(doc)
@@ -152,9 +163,13 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
         entries = found.get(key)
         if not entries or _overlaps(taken, s, e):
             continue
-        if span[0].text.lower() in DETERMINERS and len(span) > 1 and keys[(span[1].start, e)] in found:
-            continue  # "la Russie", "La Maison Blanche": the name starts after the determiner
+        if span[0].text.lower() in DETERMINERS and len(span) > 1 and keys[(span[1].start, e)] in found \
+                and not any(x.flags & MAIN for x in entries):
+            continue  # "la Russie", "La Maison Blanche": the name starts after the determiner ("Le Havre" stays)
         ner = _label_at(ents, s, e)
+        if len(span) == 1 and _common_noun(doc, s) and ner not in ("LOC", "GPE") and not any(
+                x.kind == "country" or x.curated or x.flags & DEMONYM for x in entries):
+            continue  # a capitalised common noun: "Tour" in "Tour de France", "Santé" in "ministère de la Santé"
         match = _accept(text, span, key, entries, ner, s in sent_starts, lang, words)
         if match is not None:
             accepted.append(match)
@@ -182,6 +197,17 @@ def _add_spelling_variants(text, spans, keys, found, ents, gazetteer: Gazetteer)
         hits = [x for x in variants.get(skey, []) if x.kind != "country" or x.curated]
         if hits:
             found[key] = hits
+
+
+_CONTRACTIONS = {"au": "le ", "du": "le ", "aux": "les ", "des": "les "}
+
+
+def _common_noun(doc, start: int) -> bool:
+    """True when the parser tagged the token starting at ``start`` as a common noun (not a proper noun)."""
+    if doc is None or not doc.has_annotation("POS"):
+        return False
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span[0].pos_ == "NOUN"
 
 
 def _overlaps(taken: list[tuple[int, int]], s: int, e: int) -> bool:

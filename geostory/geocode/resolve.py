@@ -129,15 +129,19 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
         _prefer_cities_over_same_named_areas(scored, m)
         containers = _containers(text, m, gaz)
         strong = any(x.entry.curated or x.entry.kind == "country" for x in scored)
+        top_city = max((x.entry.population for x in scored if x.entry.kind == "city"), default=0)
         for sc in scored:
             e = sc.entry
             if strong and e.kind == "city" and e.population < 1000:
                 continue  # a hamlet called "Middle East" or "English" gets no help from the context
-            share = focus.get(e.country, 0) / total if e.country else 0.0
+            # a namesake fifty times smaller than the best-known city of that name needs local evidence (its county,
+            # its state), not just its country: "US officials" in Geneva talks do not make it Geneva, New York
+            minor = e.kind == "city" and e.population * 50 < top_city
+            share = focus.get(e.country, 0) / total if e.country and not minor else 0.0
             if share:
                 sc.score += 4.0 * share
                 sc.reasons.append(f"in the story's focus country {e.country}")
-            if e.country in named:
+            if e.country in named and not minor:
                 sc.score += 3.0
                 sc.reasons.append(f"{e.country} is named in the article")
             keys = (support.get(e.admin2, set()) | support.get(e.id, set())) - {m.key}
