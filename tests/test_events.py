@@ -118,3 +118,20 @@ def test_future_marker_before_a_weekday():
     places = make_places(text, [("murcia", "Murcia", "region", "ES", ["Murcia"])])
     events = narrate(text, "en", "2024-10-30", places, nlp=blank_en())[2]  # a Wednesday
     assert dated(events, "murcia") == {"2024-10-31"}
+
+
+def test_events_take_the_setting_of_their_scene():
+    """Reported content, a continued sentence and same-day acts of the same people happen where the scene is."""
+    from geostory.extract.pipeline import extract_story
+    from geostory.model import Article
+
+    text = ("Mardi, Angela Merkel a retrouvé Emmanuel Macron à Strasbourg pour un sommet de deux heures.\n"
+            "Également mardi, Angela Merkel a assuré à M. Macron que Berlin soutiendrait le projet.\n"
+            "Le ministre doit ensuite se rendre à Lille, où il assistera à « une démonstration » de la Marine.\n"
+            "L'Élysée a indiqué mercredi que le conseiller avait appelé ses homologues japonais.")
+    story = extract_story(Article(text=text, lang="fr", published="2021-06-02"))
+    by_name = {p.name: p.id for p in story.places}
+    at = lambda name: [e.summary for e in story.events if by_name[name] in e.places]  # noqa: E731
+    assert any("assuré" in s for s in at("Strasbourg"))
+    assert any("démonstration" in s for s in at("Lille"))
+    assert any("conseiller" in s for s in at("Élysée Palace"))

@@ -179,6 +179,7 @@ def _events(a, clauses, mentions, people, qinfo) -> list[Event]:
             last_places, last_para = places, para
         if dateline and not c.quoted and dateline[0] not in places and _in_dateline_area(a, places, dateline[1]):
             places = places + [dateline[0]]
+        places = _add_setting(a, c, places, actors, clauses, events)
         c.places, c.actors = places, actors
         status = "planned" if c.planned else "reported" if (c.reported or c.quoted) else "happened"
         d: DateValue | None = c.date
@@ -189,6 +190,53 @@ def _events(a, clauses, mentions, people, qinfo) -> list[Event]:
         c.event_id = ev.id
         events.append(ev)
     return events
+
+
+_LOCATIVE = {"a", "au", "aux", "en", "dans", "sur", "vers", "depuis", "pres", "at", "in", "on", "near", "to", "into",
+             "inside", "outside"}
+
+
+def _locative(a, pid: str, start: int, end: int) -> bool:
+    """True when a mention of ``pid`` inside start:end follows a locative preposition ("à Vladivostok")."""
+    for s, e, p in a.place_mentions:
+        if p == pid and start <= s and e <= end:
+            # up to five words back, within the clause and without punctuation: "sur le cosmodrome russe de X"
+            before = re.split(r"[^\w\s'’-]", a.text[max(start, s - 60): s])[-1]
+            words = re.findall(r"[^\W\d_]+", before)[-5:]
+            if any(fold(w) in _LOCATIVE for w in words):
+                return True
+    return False
+
+
+def _add_setting(a, c, places: list, actors: list, clauses: list, events: list) -> list:
+    """Where an event happened when its clause names no location of its own.
+
+    1. reported content inherits the reporting clause's places (the White House's statement about a call);
+    2. a clause continuing a sentence whose previous clause has a location inherits it ("assister à Vladivostok,
+       ..., à une démonstration de la Flotte du Pacifique");
+    3. an event on the same day as an earlier located event with a shared actor happened at the same scene (the
+       pledges made at the summit).
+    Places named without a locative preposition ("avec Pyongyang", "la Russie") are what an event concerns, not
+    where it happens; they stay, and the setting is added to them.
+    """
+    if c.quoted or any(_locative(a, p, c.start, c.end) for p in places):
+        return places
+    extra: list = []
+    if c.reported and c.parent is not None and getattr(c.parent, "places", None):
+        extra = list(c.parent.places)
+    if not extra:
+        for x in reversed([x for x in clauses if x.sent == c.sent and x.end <= c.start and getattr(x, "places", None)]):
+            extra = [p for p in x.places if _locative(a, p, x.start, x.end)]
+            if extra:
+                break
+    if not extra and actors and c.date is not None and getattr(c.date, "precision", None) == "day":
+        for x in reversed([x for x in clauses if x.end <= c.start and getattr(x, "places", None)]):
+            if x.date is not None and x.date.value == c.date.value and set(x.actors) & set(actors) and not x.planned:
+                loc = [p for p in x.places if _locative(a, p, x.start, x.end)]
+                if loc:
+                    extra = loc
+                    break
+    return places + [p for p in extra if p not in places]
 
 
 _DATELINE = re.compile(r"^[ \t]*(?P<city>[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]+[A-ZÀ-Ý])(?:,[ \t]*[\w .'’-]{2,30}?)?[ \t]*"
@@ -223,7 +271,10 @@ def _with_ids(q: Quote, ids: dict, people) -> Quote:
 def _with_event(q: Quote, events) -> Quote:
     ev = next((e for e in events if q.id in e.quotes), None) or \
         next((e for e in events if e.start <= q.start and q.end <= e.end + 2 and e.status == "reported"), None)
-    return replace(q, event=ev.id) if ev else q
+    if ev is None:
+        return q
+    # a quotation was said where its event happened: the event's places join the quote's own
+    return replace(q, event=ev.id, places=tuple(dict.fromkeys(q.places + ev.places)))
 
 
 def build_people(a, people: dict, extra: list) -> tuple[tuple[Person, ...], dict]:
