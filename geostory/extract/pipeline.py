@@ -22,6 +22,7 @@ FUNCTION_WORDS = {
     "en": frozenset({"the", "of", "and", "is", "was", "in", "to", "a", "for", "that", "with", "on"}),
 }
 _WORDS = re.compile(r"[^\W\d_]+")
+_MARKUP = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>|<[^>]*>")
 
 
 def extract_story(article: Article, *, gazetteer: Gazetteer | None = None, geocoder=None, doc=None) -> Story:
@@ -82,6 +83,11 @@ def check_article(article: Article) -> tuple[Article, tuple[str, ...]]:
         raise InputError(f"the article text must be a string, not {type(text).__name__}")
     if not text.strip():
         raise InputError("the article is empty: give a text with at least one sentence")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates: what a careless decoder leaves; spaCy cannot read them
+        raise InputError(f"the text holds a character that is not Unicode text (position {exc.start}): decode the "
+                         "file as UTF-8, with errors='replace' if needed") from None
     limit = max_article_chars()
     if len(text) > limit:
         raise InputError(f"the article is too long ({len(text):,} characters): geostory reads at most {limit:,} "
@@ -116,7 +122,7 @@ def _publication_date(value) -> str | None:
 def reads_as_french_or_english(text: str) -> bool:
     """False for prose in another language: mostly non-Latin letters, or (over 20 lower-case words) few French
     and English function words among the lower-case words. Name lists and short texts pass."""
-    sample = text[:20_000]
+    sample = _MARKUP.sub(" ", text[:20_000])  # HTML pasted as text: its tags and scripts are not prose
     letters = [c for c in sample if c.isalpha()]
     if len(letters) >= 20 and sum(c < "\u0250" for c in letters) < len(letters) / 2:
         return False  # Cyrillic, Greek, Arabic, Hebrew, CJK...: not the Latin script of fr/en
