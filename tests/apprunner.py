@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -47,6 +48,8 @@ class AppServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **(env or {})}
+        if not (env or {}).get("GEOSTORY_LIBRARY"):  # a story library of its own, never the user's
+            self.env["GEOSTORY_LIBRARY"] = str(Path(tempfile.mkdtemp(prefix="geostory-app-")) / "stories.sqlite")
         self.proc: subprocess.Popen | None = None
         self.log_path = REPO_ROOT / "artifacts" / f"streamlit-{self.port}.log"
 
@@ -130,6 +133,20 @@ def offline_page(browser, *, width: int = 1400, height: int = 1500):
     page.on("requestfailed", lambda req: failed.append(req.url))
     page.failed = failed
     return page
+
+
+_ONE_MAP = """([selector, quiet]) => {
+    const now = performance.now();
+    if (document.querySelectorAll(selector).length !== 1) { window.__gsOneMap = null; return false; }
+    window.__gsOneMap = window.__gsOneMap || now;
+    return now - window.__gsOneMap >= quiet;
+}"""
+
+
+def wait_single_map(page, *, quiet_ms: int = 1000, timeout: float = 60000) -> None:
+    """Wait until the page has had exactly one map iframe for ``quiet_ms`` (a rerun that remounts the map
+    briefly shows the old and the new one together)."""
+    page.wait_for_function(_ONE_MAP, arg=[MAP_FRAME, quiet_ms], polling=100, timeout=timeout)
 
 
 def map_frame(page):

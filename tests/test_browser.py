@@ -27,6 +27,7 @@ from tests.apprunner import (
     offline_page,
     panel_text,
     reveal_marker,
+    wait_single_map,
 )
 
 pytestmark = pytest.mark.browser
@@ -84,6 +85,7 @@ def open_page(browser, url: str):
     )
     page.goto(url)
     map_frame(page).locator(".gs-marker[data-place]").first.wait_for(state="visible", timeout=60000)
+    wait_single_map(page)
     return page
 
 
@@ -118,10 +120,11 @@ def test_click_vladivostok_offline(server, browser, story_setup):
     assert "Vladivostok" in panel and f"place={place.id}" in page.url
 
     # the selected place gets Leaflet's default pin: its image must have loaded from static/
+    wait_single_map(page)
     content_frame(page).wait_for_function(
         """() => [...document.querySelectorAll("img.leaflet-marker-icon")]
                  .some(img => img.complete && img.naturalWidth > 0 && img.src.includes("/app/static/leaflet/images/"))""",
-        timeout=10000,
+        timeout=20000,
     )
     assert not local_errors(page), local_errors(page)
     assert all(not u.startswith(("http://127.0.0.1", "http://localhost")) for u in page.failed), page.failed
@@ -193,11 +196,8 @@ def own_server(tmp_path_factory):
 
 
 def settled_map(page, timeout: float = 60000):
-    """The map's frame once the page has one map again (a story switch briefly shows the old one too)."""
-    page.wait_for_function(
-        """() => document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]').length === 1""",
-        timeout=timeout,
-    )
+    """The map's frame once the page has shown one map for a while (a story switch briefly shows two)."""
+    wait_single_map(page, timeout=timeout)
     return map_frame(page)
 
 
@@ -210,7 +210,7 @@ def test_paste_map_correct_reload_export(own_server, browser, tmp_path):
     bad: list[str] = []
     page.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.goto(own_server.url + "/")
-    map_frame(page).locator(".gs-marker[data-place]").first.wait_for(state="visible", timeout=60000)
+    settled_map(page).locator(".gs-marker[data-place]").first.wait_for(state="visible", timeout=60000)
 
     # paste the article in the sidebar and map it
     page.get_by_test_id("stExpandSidebarButton").click()
