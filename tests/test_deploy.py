@@ -1,12 +1,14 @@
 """Deploy readiness: what Streamlit Community Cloud installs (``requirements.txt``) runs the dashboard.
 
 The ``deploy`` tests copy the files a push would publish (git's tracked and not-ignored files) into a temporary
-folder, create a fresh virtual environment, install ``requirements.txt`` into it with pip (and with uv when it is
-installed: Cloud tries uv first, then pip), then, inside that environment only:
+folder, create a fresh virtual environment (Python 3.12, Community Cloud's default, when the machine has it; else the
+tests' own Python; ``GEOSTORY_DEPLOY_PYTHON`` chooses), install ``requirements.txt`` into it with pip (and with uv
+when it is installed: Cloud tries uv first, then pip), then, inside that environment only:
 
 - run ``dashboard.py`` with ``streamlit.testing.v1.AppTest`` (the seed story renders, no exception, no error box);
-- load the French spaCy pipeline and extract a short article (builds the offline gazetteer from the registry
-  packages, as the first "Map it" on Cloud does), and read an HTML page with trafilatura;
+- load the French spaCy pipeline and extract a short article with the offline gazetteer (the index this machine
+  already built when its inputs match, else one built in the fresh environment, as the first use on Cloud does),
+  and read an HTML page with trafilatura;
 - start ``streamlit run dashboard.py`` and fetch the page and a vendored Leaflet file from ``/app/static/``.
 
 They reach the package registry (pip uses the machine's configured indexes and cache) and take about a minute and a
@@ -38,6 +40,7 @@ SECRETS_EXAMPLE = ROOT / ".streamlit" / "secrets.toml.example"
 # Community Cloud uses the first of these it finds (entrypoint folder first, then the repository root; the
 # entrypoint dashboard.py is at the root, so both are the root).
 CLOUD_DEPENDENCY_FILES = ("uv.lock", "Pipfile", "environment.yml", "requirements.txt", "pyproject.toml")
+CLOUD_DEFAULT_PYTHON = (3, 12)  # Community Cloud's default; chosen under "Advanced settings" when deploying
 INSTALL_TIMEOUT = 600
 RUN_TIMEOUT = 300
 _IGNORE = shutil.ignore_patterns(".git", ".venv", "artifacts", "__pycache__", "*.egg-info", ".pytest_cache",
@@ -150,13 +153,44 @@ def uv_command() -> list[str] | None:
     return [sys.executable, "-m", "uv"]
 
 
+def link_built_gazetteers(cache: Path) -> None:
+    """Offer this machine's built gazetteer indexes (read-only) to the fresh environment: one whose inputs (data
+    files, builder code, source package versions) match is used, otherwise the environment builds its own."""
+    from geostory.gazetteer.build import default_cache_dir
+
+    for built in default_cache_dir().glob("gazetteer-*.sqlite"):
+        (cache / built.name).symlink_to(built)
+
+
+def deploy_python() -> str:
+    """The interpreter for the fresh environment: ``$GEOSTORY_DEPLOY_PYTHON``, else a Python 3.12 (Cloud's default)
+    when this machine has one, else the one running the tests."""
+    if os.environ.get("GEOSTORY_DEPLOY_PYTHON"):
+        return os.environ["GEOSTORY_DEPLOY_PYTHON"]
+    major, minor = CLOUD_DEFAULT_PYTHON
+    pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    candidates = [shutil.which(f"python{major}.{minor}"), f"/usr/bin/python{major}.{minor}",
+                  f"/usr/local/bin/python{major}.{minor}",
+                  *sorted(map(str, pyenv_root.glob(f"versions/{major}.{minor}.*/bin/python{major}.{minor}")))]
+    for exe in filter(None, candidates):
+        try:
+            out = subprocess.run([exe, "-c", "import sys, venv; print(sys.version_info[:2])"], capture_output=True,
+                                 text=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if out.returncode == 0 and out.stdout.strip() == str((major, minor)):
+            return exe
+    return sys.executable
+
+
 def fresh_install(base: Path, installer: str) -> tuple[Path, Path, dict[str, str]]:
     """A checkout copy and a new virtual environment with requirements.txt installed by ``installer``."""
     app, venv, cache = base / "app", base / "venv", base / "cache"
     copy_checkout(app)
     cache.mkdir(parents=True, exist_ok=True)
+    link_built_gazetteers(cache)
     env = clean_env(venv, cache)
-    run([sys.executable, "-m", "venv", venv], cwd=base, env=env, timeout=120)
+    run([deploy_python(), "-m", "venv", venv], cwd=base, env=env, timeout=120)
     py = venv / "bin" / "python"
     if installer == "pip":
         run([py, "-m", "pip", "install", "--no-input", "--progress-bar", "off", "-r", "requirements.txt"],
@@ -183,6 +217,7 @@ APP_CHECK = textwrap.dedent("""
         "markdown": " ".join(m.value for m in at.markdown),
         "geostory": str(Path(geostory.__file__).resolve()),
         "prefix": sys.prefix,
+        "python": list(sys.version_info[:2]),
     }))
 """)
 
@@ -219,6 +254,7 @@ def check_app(app: Path, py: Path, env: dict[str, str]) -> None:
     assert "Kim Jong Un" in result["markdown"] and "Pyongyang" in result["markdown"], result["markdown"][:500]
     assert Path(result["geostory"]).is_relative_to(app.resolve()), "geostory not imported from the deployed checkout"
     assert Path(result["prefix"]).resolve() == py.parent.parent.resolve()
+    print(f"fresh environment: Python {result['python'][0]}.{result['python'][1]}")  # shown with pytest -s
 
 
 @pytest.fixture(scope="module")
