@@ -21,7 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.apprunner import CHROMIUM, AppServer, content_frame, map_frame, offline_browser, offline_page
+from tests.apprunner import (
+    CHROMIUM,
+    AppServer,
+    content_frame,
+    map_frame,
+    offline_browser,
+    offline_page,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +105,7 @@ class PeakRSS:
         hwm = None
         status = Path(f"/proc/{self.proc.pid}/status")
         if status.exists():
-            m = re.search(r"^VmHWM:\s+(\d+) kB", status.read_text(), re.M)
+            m = re.search(r"^VmHWM:\s+(\d+) kB", status.read_text(), re.MULTILINE)
             hwm = int(m.group(1)) / 1024 if m else None
         return {"rss_mb": round(info.rss / 2**20, 1), "sampled_peak_rss_mb": round(self.peak / 2**20, 1),
                 "kernel_peak_rss_mb": round(hwm, 1) if hwm else None}

@@ -137,7 +137,8 @@ def clean_env(venv: Path, cache: Path) -> dict[str, str]:
 
 
 def run(cmd, *, cwd: Path, env: dict[str, str], timeout: float) -> str:
-    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+                          check=False)
     assert proc.returncode == 0, f"{cmd[:4]} exited {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return proc.stdout
 
@@ -175,7 +176,7 @@ def deploy_python() -> str:
     for exe in filter(None, candidates):
         try:
             out = subprocess.run([exe, "-c", "import sys, venv; print(sys.version_info[:2])"], capture_output=True,
-                                 text=True, timeout=30)
+                                 text=True, timeout=30, check=False)
         except (OSError, subprocess.SubprocessError):
             continue
         if out.returncode == 0 and out.stdout.strip() == str((major, minor)):
