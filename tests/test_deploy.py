@@ -11,8 +11,8 @@ when it is installed: Cloud tries uv first, then pip), then, inside that environ
   and read an HTML page with trafilatura;
 - start ``streamlit run dashboard.py`` and fetch the page and a vendored Leaflet file from ``/app/static/``.
 
-They reach the package registry (pip uses the machine's configured indexes and cache) and take about a minute and a
-half; ``pytest -m "not deploy"`` leaves them out locally. In CI they run.
+They reach the package registry (pip uses the machine's configured indexes) and take about two minutes;
+``pytest -m "not deploy"`` leaves them out locally. In CI they run.
 """
 
 from __future__ import annotations
