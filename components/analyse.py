@@ -13,6 +13,7 @@ import os
 import streamlit as st
 
 from components import state
+from components.html import md_escape
 from components.stories import get_library
 from geostory.errors import GeostoryError
 from geostory.ingest import STAGES, Draft, extract_in_stages, from_text, from_upload, from_url
@@ -99,14 +100,12 @@ def render_analyse_form(*, key: str = FORM_KEY) -> None:
         if draft is None:
             return
         article = draft.article(lang=None if lang == "auto" else lang, published=published, title=title)
-        if draft.byline:
-            st.caption(f"By {draft.byline}")
         library = get_library()
         name = story_id_for(Story(article=article))
         if name not in library:
             library.save(extract_with_progress(article), name)
     except (GeostoryError, OSError) as exc:
-        st.error(f"**Could not map this article.** {exc}")
+        st.error(f"**Could not map this article.** {md_escape(str(exc))}")
         return
     state.set_story_name(name)
     st.rerun()
@@ -128,7 +127,7 @@ def render_story_import(*, key: str = "gs_import_json") -> None:
     try:
         name = import_story_json(upload.getvalue(), get_library())
     except (GeostoryError, UnicodeError) as exc:
-        st.error(f"**Could not import {upload.name}.** {exc}")
+        st.error(f"**Could not import {md_escape(upload.name)}.** {md_escape(str(exc))}")
         return
     state.set_story_name(name)
     st.rerun()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.html import md_escape
 from geostory.maps.style import format_date
 from geostory.model import Story
 
@@ -39,8 +40,10 @@ def render_header(story: Story) -> None:
     article = story.article
     st.title(article.title or "Untitled story", anchor=False)
     meta = [f"Published {format_date(article.published)}" if article.published else "Publication date unknown"]
+    if article.byline:
+        meta.append(f"By {md_escape(article.byline)}")
     if article.source:
-        meta.append(f"Source: {article.source}")
+        meta.append(f"Source: {md_escape(article.source)}")
     meta.append(f"Language: {article.lang}")
     st.caption(" · ".join(meta))
     focus = focus_names(story)
@@ -48,9 +51,9 @@ def render_header(story: Story) -> None:
     mapped = sum(p.resolved for p in story.places)
     line = []
     if focus:
-        line.append("**Focus:** " + ", ".join(focus))
+        line.append("**Focus:** " + ", ".join(md_escape(n) for n in focus))
     if local:
-        line.append("**Main places:** " + ", ".join(local))
+        line.append("**Main places:** " + ", ".join(md_escape(n) for n in local))
     line.append(
         f"{mapped} of {len(story.places)} places on the map · {len(story.events)} events · {len(story.quotes)} quotes"
     )

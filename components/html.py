@@ -34,6 +34,14 @@ PANEL_CSS = """
 """
 
 
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def md_escape(text: str) -> str:
+    """Plain text made inert for Streamlit markdown (labels, captions, toasts): no links, emphasis or LaTeX."""
+    return str(text).translate(_MD_SPECIAL)
+
+
 def tint(colour: str, alpha: float = 0.22) -> str:
     """A translucent ``rgba()`` of a ``#rrggbb`` colour, for highlights."""
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))

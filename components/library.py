@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.html import md_escape
 from components.stories import story_names
 from geostory.errors import GeostoryError
 from geostory.library import SEED_ID, Library
@@ -45,7 +46,7 @@ def render_library(library: Library, current: str) -> None:
     if current not in names:
         names = [current, *names]
     if query:
-        st.caption(f"{len(found)} saved stor{'y' if len(found) == 1 else 'ies'} match {query!r}.")
+        st.caption(md_escape(f"{len(found)} saved stor{'y' if len(found) == 1 else 'ies'} match {query!r}."))
     st.session_state[PICK_KEY] = current
 
     def switch() -> None:
@@ -70,14 +71,14 @@ def _rename(library: Library, name: str) -> None:
         library.rename(name, st.session_state.get(f"{RENAME_KEY}_{name}") or "")
         state.notify("Renamed.")
     except (GeostoryError, KeyError) as exc:
-        state.notify(f"Could not rename: {exc}")
+        state.notify(md_escape(f"Could not rename: {exc}"))
 
 
 def _delete(library: Library, name: str) -> None:
     try:
         library.delete(name)
     except GeostoryError as exc:
-        state.notify(f"Could not delete: {exc}")
+        state.notify(md_escape(f"Could not delete: {exc}"))
         return
     st.session_state[CONFIRM_KEY] = False
     state.notify("Story deleted.")

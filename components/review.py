@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.html import md_escape
 from components.stories import get_library
 from geostory import review
 from geostory.errors import GeostoryError
@@ -37,7 +38,7 @@ def candidate_label(c: Candidate) -> str:
 
 def _save(story: Story, name: str, message: str, select: str | None = None, clear: bool = False) -> None:
     get_library().save(story, name)
-    state.notify(message)
+    state.notify(md_escape(message))
     if clear:
         state.select_place(story, None, recentre=False)
     elif select:
@@ -54,7 +55,7 @@ def _apply(story: Story, name: str, place_id: str, action: str, key: str | None 
     try:
         new = review.override_place(story, place_id, action, candidate)
     except GeostoryError as exc:
-        state.notify(f"Could not correct {place.name if place else place_id}: {exc}")
+        state.notify(md_escape(f"Could not correct {place.name if place else place_id}: {exc}"))
         return
     messages = {"accept": "marked as checked", "choose": "moved", "drop": "dropped from the map"}
     _save(new, name, f"{place.name}: {messages[action]}. The correction is saved with the story.",
@@ -66,13 +67,15 @@ def render_review(story: Story, name: str, place_id: str | None, *, key: str = R
     with st.container(key=key):
         place = story.place(place_id) if place_id else None
         if place is not None:
-            with st.expander(f"Review “{place.name}”", expanded=bool(place.override)):
+            with st.expander(f"Review “{md_escape(place.name)}”", expanded=bool(place.override)):
                 _render_place_review(story, name, place)
         with st.expander("Add a place the map missed"):
             _render_add(story, name)
-        if story.overrides:
-            with st.expander(f"Corrections ({len(story.overrides)})"):
-                _render_overrides(story, name)
+        with st.expander(f"Corrections ({len(story.overrides)})"):
+            _render_overrides(story, name)
+            st.button("Map the article again (corrections kept)", key=f"{REVIEW_KEY}_rerun", on_click=_rerun,
+                      args=(story, name), help="Runs the pipeline again on the same text, then re-applies every "
+                                                "correction above.")
 
 
 def _render_place_review(story: Story, name: str, place: Place) -> None:
@@ -92,7 +95,7 @@ def _render_place_review(story: Story, name: str, place: Place) -> None:
                           if place.mentions else place.name)
     found = review.search_gazetteer(_gazetteer(), query) if query.strip() else []
     if query.strip() and not found:
-        st.caption(f"No place called {query!r} in the gazetteer.")
+        st.caption(md_escape(f"No place called {query!r} in the gazetteer."))
     if found:
         st.selectbox("Places with that name", found, key=FOUND_KEY, index=None, format_func=candidate_label,
                      placeholder=f"{len(found)} found…")
@@ -109,7 +112,7 @@ def _add(story: Story, name: str) -> None:
     try:
         new = review.add_missed_place(story, words, candidate)
     except GeostoryError as exc:
-        state.notify(f"Could not add it: {exc}")
+        state.notify(md_escape(f"Could not add it: {exc}"))
         return
     added = new.places[-1]
     _save(new, name, f"Added {added.name} ({len(added.mentions)} mention(s)). The correction is saved with the story.",
@@ -123,13 +126,13 @@ def _render_add(story: Story, name: str) -> None:
         return
     hits = review.occurrences(story.article.text, words)
     if not hits:
-        st.caption(f"{words!r} does not occur in the article: copy the words exactly.")
+        st.caption(md_escape(f"{words!r} does not occur in the article: copy the words exactly."))
         return
     st.caption(f"{len(hits)} occurrence(s) in the article.")
     query = st.text_input("Search the gazetteer as", key=ADD_SEARCH_KEY, value=words.strip())
     found = review.search_gazetteer(_gazetteer(), query)
     if not found:
-        st.caption(f"No place called {query!r} in the gazetteer; try another spelling.")
+        st.caption(md_escape(f"No place called {query!r} in the gazetteer; try another spelling."))
         return
     st.selectbox("Its location", found, key=ADD_FOUND_KEY, index=None, format_func=candidate_label,
                  placeholder=f"{len(found)} found…")
@@ -148,8 +151,21 @@ def _undo(story: Story, name: str, index: int) -> None:
     _save(review.undo_override(story, index, fresh), name, "Correction undone.")
 
 
+def _rerun(story: Story, name: str) -> None:
+    """Button callback: extract the article again and re-apply the story's corrections."""
+    from components.analyse import get_resources
+    from geostory.ingest import extract_in_stages
+
+    nlp, gazetteer = get_resources(story.article.lang)
+    fresh = extract_in_stages(story.article, nlp=nlp, gazetteer=gazetteer)
+    _save(review.apply_overrides(fresh, story.overrides), name,
+          f"Mapped again: {len(fresh.places)} places found, {len(story.overrides)} correction(s) re-applied.")
+
+
 def _render_overrides(story: Story, name: str) -> None:
+    if not story.overrides:
+        st.caption("No correction yet: select a place to check or correct it.")
     for i, o in enumerate(story.overrides):
         cols = st.columns([5, 1])
-        cols[0].caption(review.describe(o))
+        cols[0].caption(md_escape(review.describe(o)))
         cols[1].button("Undo", key=f"{REVIEW_KEY}_undo_{i}", on_click=_undo, args=(story, name, i))

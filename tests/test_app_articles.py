@@ -238,3 +238,30 @@ def test_corpus_page_from_the_sidebar(library):
     assert param(at, "view") == "corpus" and at.title[0].value == "All stories on one map"
     assert any("places** from **1 of 1 stories" in m.value for m in at.markdown)
     assert story_to_json(library.get("one"))
+
+
+def test_mapping_again_keeps_the_corrections(library):
+    """The sample story re-extracted from its text: the reader's drop is applied again to the fresh places."""
+    at = app(place="japan")
+    at.button(key="gs_review_drop").click().run()
+    at.button(key="gs_review_rerun").click().run()
+    assert not at.exception and not at.error
+    again = library.get("sample")
+    assert [o.action for o in again.overrides] == ["drop"]
+    assert "Japon" not in [m.text for p in again.places for m in p.mentions]  # dropped again after re-extraction
+    assert again.places and all(p.provider for p in again.places)  # a fresh extraction, not the hand-made sample
+
+
+def test_hostile_place_names_stay_text_in_the_review_tools(library):
+    import dataclasses
+
+    story = story_from_json(SAMPLE.read_text(encoding="utf-8"))
+    evil = "[x](javascript:alert(1)) <img src=x onerror=alert(2)>"
+    places = tuple(dataclasses.replace(p, name=evil) if p.id == "moscow" else p for p in story.places)
+    library.save(dataclasses.replace(story, places=places), "evil")
+    at = app("evil", place="moscow")
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert any(r"\[x\]\(javascript\:alert\(1\)\)" in label for label in labels)
+    assert all("<img" not in m.value for m in at.markdown if m.proto.allow_html)  # escaped where HTML is allowed
+    assert not any("](javascript" in m.value for m in at.markdown if not m.proto.allow_html)  # no markdown link from a name

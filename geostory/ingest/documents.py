@@ -43,7 +43,8 @@ class Draft:
         when = published or self.published or dt.date.today()
         when = when.isoformat() if isinstance(when, dt.date) else str(when)
         return Article(text=self.text, lang=lang or self.lang, published=when,
-                       title=(title or "").strip() or self.title or headline_of(self.text), source=self.source)
+                       title=(title or "").strip() or self.title or headline_of(self.text), source=self.source,
+                       byline=self.byline)
 
 
 def detect_lang(text: str) -> str:
