@@ -30,6 +30,33 @@ def _gazetteer():
     return get_gazetteer()  # built once, cached per process
 
 
+def online_geocoder() -> str | None:
+    """The online provider to search too, when one is configured (``$GEOSTORY_GEOCODER``), else None."""
+    import os
+
+    name = os.environ.get("GEOSTORY_GEOCODER", "").strip()
+    return name if name and name != "offline" else None
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _online(query: str, geocoder: str) -> tuple[list[Candidate], tuple[str, ...]]:
+    return review.search_online(query, geocoder, _gazetteer())
+
+
+def _search(query: str) -> list[Candidate]:
+    """Gazetteer entries named ``query``, then the online provider's answer when one is configured."""
+    if not query.strip():
+        return []
+    found = review.search_gazetteer(_gazetteer(), query)
+    geocoder = online_geocoder()
+    if geocoder:
+        extra, notes = _online(query, geocoder)
+        found += [c for c in extra if all((c.lat, c.lon) != (f.lat, f.lon) for f in found)]
+        for note in notes:
+            st.caption(md_escape(note))
+    return found
+
+
 def candidate_label(c: Candidate) -> str:
     """How a candidate location is listed."""
     where = ", ".join(x for x in (c.country,) if x)
@@ -93,7 +120,7 @@ def _render_place_review(story: Story, name: str, place: Place) -> None:
                   args=(story, name, place.id, "choose", ALT_KEY))
     query = st.text_input("Search the gazetteer", key=f"{SEARCH_KEY}_{place.id}", value=place.mentions[0].text
                           if place.mentions else place.name)
-    found = review.search_gazetteer(_gazetteer(), query) if query.strip() else []
+    found = _search(query)
     if query.strip() and not found:
         st.caption(md_escape(f"No place called {query!r} in the gazetteer."))
     if found:
@@ -130,7 +157,7 @@ def _render_add(story: Story, name: str) -> None:
         return
     st.caption(f"{len(hits)} occurrence(s) in the article.")
     query = st.text_input("Search the gazetteer as", key=ADD_SEARCH_KEY, value=words.strip())
-    found = review.search_gazetteer(_gazetteer(), query)
+    found = _search(query)
     if not found:
         st.caption(md_escape(f"No place called {query!r} in the gazetteer; try another spelling."))
         return

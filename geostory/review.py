@@ -29,6 +29,23 @@ def search_gazetteer(gazetteer, words: str, limit: int = 12) -> list[Candidate]:
     return [candidate_of(e, 0.0, f"{e.feature or e.kind}, population {e.population:,}") for e in gazetteer.lookup(words)[:limit]]
 
 
+def search_online(words: str, geocoder, gazetteer=None) -> tuple[list[Candidate], tuple[str, ...]]:
+    """The location an online provider (``geocoder``: a name, settings or config, as for extraction) gives for
+    ``words``, as candidates, and the provider's notes (failures never raise: they come back as notes)."""
+    from geostory.geocode.chain import geocode_places
+
+    words = " ".join(words.split())
+    if not words or geocoder in (None, "", "offline"):
+        return [], ()
+    query = Place(id="q", name=words, kind="other", country=None, lat=None, lon=None,
+                  mentions=(Mention(0, len(words), words),))
+    (found,), notes = geocode_places([query], geocoder, gazetteer=gazetteer)
+    if not found.resolved or found.provider in ("offline", READER):
+        return [], notes
+    return [Candidate(found.gazetteer_id or f"{found.provider}:{words}", found.name, found.kind, found.country,
+                      found.lat, found.lon, found.confidence, f"found by {found.provider}")], notes
+
+
 def occurrences(text: str, words: str) -> list[Mention]:
     """Every whole-word occurrence of ``words`` in ``text`` (case-sensitive, spaces flexible)."""
     words = " ".join(words.split())

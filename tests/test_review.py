@@ -21,6 +21,7 @@ from geostory.review import (
     occurrences,
     override_place,
     search_gazetteer,
+    search_online,
     undo_override,
 )
 
@@ -132,3 +133,25 @@ def test_corrections_show_in_exports_and_on_the_map(story):
     assert "corrected by a reader" in page
     assert "corrected by a reader" in describe(corrected.overrides[0])
     assert json.loads(story_to_json(corrected))["overrides"][0]["action"] == "choose"
+
+
+def test_online_search_turns_the_provider_answer_into_a_candidate(monkeypatch):
+    """The provider is faked at the chain's entry point: what it answers becomes a candidate, what fails a note."""
+    import dataclasses
+
+    import geostory.geocode.chain as chain
+
+    def fake(places, config, gazetteer=None):
+        (p,) = places
+        assert config == "nominatim" and p.name == "Saint-Denis de la Réunion" and not p.resolved
+        return (dataclasses.replace(p, name="Saint-Denis", kind="city", country="RE", lat=-20.88, lon=55.45,
+                                    provider="nominatim", gazetteer_id=None, confidence=0.8),), ("answered online",)
+
+    monkeypatch.setattr(chain, "geocode_places", fake)
+    found, notes = search_online("  Saint-Denis de la Réunion ", "nominatim")
+    assert notes == ("answered online",)
+    assert [(c.name, c.country, c.lat, c.gazetteer_id) for c in found] == [
+        ("Saint-Denis", "RE", -20.88, "nominatim:Saint-Denis de la Réunion")]
+    monkeypatch.setattr(chain, "geocode_places", lambda places, config, gazetteer=None: (tuple(places), ("down",)))
+    assert search_online("Nowhere", "nominatim") == ([], ("down",))
+    assert search_online("Paris", None) == ([], ())
