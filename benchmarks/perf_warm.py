@@ -1,8 +1,9 @@
 """Warm extraction: in-process `extract_story` on the seed and the devset vs `nlp.pipe` over the same texts (the
 floor: the spaCy parse alone). Model and gazetteer are loaded before timing; runs are interleaved.
 
-usage: python benchmarks/perf_warm.py [--runs 7] [--shared ../shared] [--profile out.txt]
-       -> one JSON line (target: ratio <= 1.5); --profile writes a pyinstrument profile of extract_story
+usage: python benchmarks/perf_warm.py [--runs 7] [--shared ../shared] [--profile out.txt] [--stages]
+       -> one JSON line (target: ratio <= 1.5); --profile writes a pyinstrument profile of extract_story;
+          --stages adds the CPU milliseconds per article of each pipeline stage on pre-parsed Docs
 """
 
 from __future__ import annotations
@@ -52,6 +53,43 @@ def floor(arts: list[Article]) -> None:
             pass
 
 
+def stages(arts: list[Article], runs: int) -> dict[str, float]:
+    """CPU ms per article of each stage of the pipeline (as extract_story chains them), on pre-parsed Docs."""
+    from geostory.extract.narrative import extract_narrative
+    from geostory.extract.pipeline import check_article
+    from geostory.extract.places import find_place_mentions, find_unknown_places
+    from geostory.gazetteer.index import get_gazetteer
+    from geostory.geocode.resolve import place_unknowns, resolve_matches
+
+    gaz = get_gazetteer()
+    docs = [get_nlp(a.lang)(a.text) for a in arts]
+    spent: dict[str, float] = {}
+    for r in range(runs + 1):
+        for article, doc in zip(arts, docs):
+            marks = [time.process_time()]
+            a, _ = check_article(article)
+            marks.append(time.process_time())
+            matches = find_place_mentions(a.text, doc, gaz, a.lang)
+            marks.append(time.process_time())
+            unknowns, matches = find_unknown_places(a.text, doc, matches)
+            marks.append(time.process_time())
+            places = resolve_matches(a.text, matches, gaz, lang=a.lang)
+            places = tuple(places + place_unknowns(a.text, unknowns, places))
+            marks.append(time.process_time())
+            extract_narrative(doc, a, places)
+            marks.append(time.process_time())
+            if r:  # the first round warms caches
+                for name, t0, t1 in zip(("check", "places", "unknown_places", "resolve", "narrative"), marks, marks[1:]):
+                    spent[name] = spent.get(name, 0.0) + t1 - t0
+    t0 = time.process_time()
+    for _ in range(runs):
+        floor(arts)
+    spent = {k: round(1000 * v / runs / len(arts), 1) for k, v in spent.items()}
+    spent["total_geostory"] = round(sum(spent.values()), 1)
+    spent["spacy_pipe"] = round(1000 * (time.process_time() - t0) / runs / len(arts), 1)
+    return spent
+
+
 def timed(fn, arts) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process) of one run."""
     t0, c0 = time.perf_counter(), time.process_time()
@@ -64,6 +102,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--profile", type=Path, default=None)
+    ap.add_argument("--stages", action="store_true")
     args = ap.parse_args()
     arts = articles(args.shared)
     for fn in (geostory, batch, floor):  # warm-up: models, gazetteer, caches
@@ -88,6 +127,7 @@ def main() -> None:
         prof.stop()
         args.profile.write_text(prof.output_text(unicode=True, color=False), encoding="utf-8")
     words = sum(len(a.text.split()) for a in arts)
+    extra = {"stages_cpu_ms_per_article": stages(arts, args.runs)} if args.stages else {}
     print(json.dumps({
         "benchmark": "warm_extract", "runs": args.runs, "articles": len(arts), "words": words,
         "geostory_s": round(med["geostory"], 3), "floor_s": round(med["floor"], 3),
@@ -96,7 +136,8 @@ def main() -> None:
         "target_ratio": TARGET, "ok": med["geostory"] / med["floor"] <= TARGET,
         "extract_batch_s": round(med["batch"], 3), "extract_batch_ratio": round(med["batch"] / med["floor"], 3),
         "cpu_ratio": round(statistics.median(cpu["geostory"]) / statistics.median(cpu["floor"]), 3),
-        "floor": "nlp.pipe over the same texts (per language), same process",
+        "extract_batch_cpu_ratio": round(statistics.median(cpu["batch"]) / statistics.median(cpu["floor"]), 3),
+        "floor": "nlp.pipe over the same texts (per language), same process", **extra,
     }))
 
 
