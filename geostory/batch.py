@@ -456,9 +456,11 @@ def _client(scheduler):
     return Client(scheduler), True
 
 
-def _groups(inputs, batch_size: int, task_size: int) -> list[list[Partition]]:
+def _groups(inputs, batch_size: int, task_size: int | None) -> list[list[Partition]]:
+    """Partitions grouped into tasks; by default about eight tasks or more, of at most 32 partitions each."""
     parts = list(partitions(inputs, batch_size))
-    return [parts[i:i + task_size] for i in range(0, len(parts), task_size)]
+    size = task_size or min(32, max(1, len(parts) // 8))
+    return [parts[i:i + size] for i in range(0, len(parts), size)]
 
 
 def _bag_task(groups: list[list[Partition]], options: Options) -> list[tuple[str, Story]]:
@@ -470,7 +472,7 @@ def _write_task(group: list[Partition], options: Options, out_dir: str, number: 
     return write_tables(pairs, out_dir, part=number, rows_per_part=10**9, clear=False)
 
 
-def story_bag(inputs, *, batch_size: int = DEFAULT_BATCH_SIZE, task_size: int = 4, published: str | None = None,
+def story_bag(inputs, *, batch_size: int = DEFAULT_BATCH_SIZE, task_size: int | None = None, published: str | None = None,
               lang: str = "auto", errors: str = "raise"):
     """A dask.bag of (id, Story), one bag partition per ``task_size`` input partitions; compute it on any scheduler."""
     import dask.bag as db
@@ -480,10 +482,10 @@ def story_bag(inputs, *, batch_size: int = DEFAULT_BATCH_SIZE, task_size: int = 
     return db.from_sequence(groups, npartitions=max(1, len(groups))).map_partitions(_bag_task, options)
 
 
-def run_dask(inputs, out_dir, scheduler=None, *, batch_size: int = DEFAULT_BATCH_SIZE, task_size: int = 4,
+def run_dask(inputs, out_dir, scheduler=None, *, batch_size: int = DEFAULT_BATCH_SIZE, task_size: int | None = None,
              published: str | None = None, lang: str = "auto", errors: str = "raise") -> dict[str, int]:
     """Extract every article of ``inputs`` on a Dask cluster and write the same tables as :func:`write_tables`
-    (one part file per task). ``scheduler``: None (a LocalCluster of one single-threaded process per core), a
+    (one part file per task of ``task_size`` partitions, by default chosen from the input's size). ``scheduler``: None (a LocalCluster of one single-threaded process per core), a
     scheduler address such as ``"tcp://10.0.0.5:8786"``, a ``distributed`` Cluster or Client. Inputs and
     ``out_dir`` must be paths every worker can read and write (a shared file system)."""
     dask = _require("dask", "the Dask engine")
