@@ -62,7 +62,7 @@ def fake_builds(monkeypatch, tmp_path):
     """``build_index`` writes the small fixture index (with its digest) instead of the real 40-second build."""
     calls = []
 
-    def fake_build(path: Path, *, digest: str | None = None) -> Path:
+    def fake_build(path: Path, *, digest: str | None = None, isolated: bool = False) -> Path:
         calls.append(path)
         tmp = path.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)

@@ -21,6 +21,8 @@ import math
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -90,12 +92,40 @@ def ensure_index(path: Path | None = None) -> Path:
                 return path
         except sqlite3.Error:
             pass  # corrupt: rebuild
-    build_index(path, digest=digest)
+    build_index(path, digest=digest, isolated=True)
+    _remove_stale(path)
     return path
 
 
-def build_index(path: Path, *, digest: str | None = None) -> Path:
-    """Build the SQLite index at ``path`` atomically (write a temp file, then rename)."""
+def _build_in_child(path: Path, digest: str) -> None:
+    """Build in a child process: its peak memory (all GeoNames cities in Python) is returned to the system when it
+    ends, instead of staying in a long-lived dashboard server."""
+    code = "import sys; from pathlib import Path; from geostory.gazetteer.build import build_index; " \
+           "build_index(Path(sys.argv[1]), digest=sys.argv[2])"
+    proc = subprocess.run([sys.executable, "-c", code, str(path), digest], capture_output=True, text=True)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
+        raise GazetteerError(f"could not build the gazetteer index at {path}: {last}")
+
+
+def _remove_stale(current: Path) -> None:
+    """Delete older embedded indexes next to the current one (each is ~90 MB)."""
+    for old in current.parent.glob("gazetteer-*.sqlite"):
+        if old != current:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # in use elsewhere (another version still running): left for next time
+
+
+def build_index(path: Path, *, digest: str | None = None, isolated: bool = False) -> Path:
+    """Build the SQLite index at ``path`` atomically (write a temp file, then rename).
+
+    ``isolated``: build in a child process, so that a long-lived server does not keep the build's peak memory.
+    """
+    if isolated:
+        _build_in_child(path, digest or inputs_digest())
+        return path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)
