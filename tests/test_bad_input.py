@@ -226,3 +226,41 @@ def test_dashboard_paste(name, app, request):
     assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
     if case.note:
         assert any(re.search(case.note, i.value) for i in at.info), [i.value for i in at.info]
+
+
+# -- dashboard upload and staged extraction (geostory.ingest, the functions behind the upload box) -------------
+
+UPLOAD_ERRORS = {name for name, c in CASES.items() if c.expect == "error" and not c.cli_expect and c.lang != "de"}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_dashboard_upload(name):
+    """The upload box's reader: a draft with text, or an ``IngestError`` saying why (no other exception)."""
+    from geostory.errors import IngestError
+    from geostory.ingest import from_upload
+
+    case = CASES[name]
+    filename = f"{name}{case.suffix if case.suffix == '.html' else '.txt'}"
+    if name in UPLOAD_ERRORS:
+        with pytest.raises(IngestError, match=case.error):
+            from_upload(filename, case.data())
+        return
+    draft = from_upload(filename, case.data())
+    assert draft.text.strip() and draft.lang in ("fr", "en")
+    if name == "html_scripts_iframes":
+        assert "xss" not in draft.text and "alert(" not in draft.text and "Lyon" in draft.text
+
+
+@pytest.mark.xfail(reason=STAGES_BUG, strict=True)
+def test_staged_extraction_applies_the_pipeline_limits(monkeypatch):
+    """What the dashboard runs must refuse what ``extract_story`` refuses, before the costly parse."""
+    from geostory.errors import InputError
+    from geostory.extract.pipeline import max_article_chars
+    from geostory.ingest import extract_in_stages
+
+    def no_parse(text):
+        raise AssertionError("parsed a text the pipeline refuses")
+
+    text = ("Le président s'est rendu à Lyon. " * 5000)[: max_article_chars() + 1]
+    with pytest.raises(InputError, match="too long"):
+        extract_in_stages(Article(text=text, lang="fr"), nlp=no_parse)
