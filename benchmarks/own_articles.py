@@ -10,6 +10,7 @@ Usage: ``python benchmarks/own_articles.py``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import statistics
@@ -21,12 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geostory.corpus import CorpusPlace  # noqa: E402
-from geostory.export import story_from_json, story_to_html  # noqa: E402
-from geostory.ingest import extract_in_stages, from_text  # noqa: E402
-from geostory.library import Library  # noqa: E402
-from geostory.maps.corpus import build_corpus_layer  # noqa: E402
-from geostory.nlp import get_nlp  # noqa: E402
+from geostory.corpus import CorpusPlace
+from geostory.export import story_from_json, story_to_html
+from geostory.ingest import extract_in_stages, from_text
+from geostory.library import Library
+from geostory.maps.corpus import build_corpus_layer
+from geostory.nlp import get_nlp
 
 
 def timed(fn, runs: int) -> float:
@@ -45,7 +46,7 @@ def stages() -> dict[str, float]:
     extract_in_stages(article, nlp=nlp)  # warm
     marks: list[tuple[str, float]] = []
     extract_in_stages(article, nlp=nlp, report=lambda stage, _: marks.append((stage, time.perf_counter())))
-    return {a[0]: round(b[1] - a[1], 3) for a, b in zip(marks, marks[1:], strict=False)}
+    return {a[0]: round(b[1] - a[1], 3) for a, b in itertools.pairwise(marks)}
 
 
 def synthetic(n: int) -> list[CorpusPlace]:

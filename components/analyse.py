@@ -16,7 +16,14 @@ from components import state
 from components.html import md_escape
 from components.stories import get_library
 from geostory.errors import GeostoryError
-from geostory.ingest import STAGES, Draft, extract_in_stages, from_text, from_upload, from_url
+from geostory.ingest import (
+    STAGES,
+    Draft,
+    extract_in_stages,
+    from_text,
+    from_upload,
+    from_url,
+)
 from geostory.library import story_id_for
 from geostory.model import Article, Story
 

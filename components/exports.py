@@ -8,7 +8,13 @@ import re
 import streamlit as st
 
 from components import state
-from geostory.export import CSV_TABLES, story_to_csv, story_to_geojson, story_to_html, story_to_json
+from geostory.export import (
+    CSV_TABLES,
+    story_to_csv,
+    story_to_geojson,
+    story_to_html,
+    story_to_json,
+)
 from geostory.model import Story
 
 EXPORTS_KEY = "gs_exports"

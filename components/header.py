@@ -40,8 +40,6 @@ def render_header(story: Story) -> None:
     article = story.article
     st.title(article.title or "Untitled story", anchor=False)
     meta = [f"Published {format_date(article.published)}" if article.published else "Publication date unknown"]
-    if article.byline:
-        meta.append(f"By {md_escape(article.byline)}")
     if article.source:
         meta.append(f"Source: {md_escape(article.source)}")
     meta.append(f"Language: {article.lang}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from typing import Any
 
 from geostory.errors import StoryFormatError
@@ -202,7 +203,7 @@ def validate_geojson(data: Any) -> list[str]:
 
 def _position_errors(pos: Any) -> list[str]:
     if not isinstance(pos, list) or not 2 <= len(pos) <= 3 or not all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) and v == v for v in pos
+        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in pos
     ):
         return [f"position {pos!r} must be [longitude, latitude] numbers"]
     lon, lat = pos[0], pos[1]

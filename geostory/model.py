@@ -24,7 +24,6 @@ class Article:
     published: str | None = None  # ISO date YYYY-MM-DD
     title: str | None = None
     source: str | None = None
-    byline: str | None = None  # the author(s), when the source page names them
 
 
 @dataclass(frozen=True, slots=True)

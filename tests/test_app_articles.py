@@ -123,7 +123,7 @@ def test_library_sidebar_search_rename_delete(library):
     story = story_from_json(SAMPLE.read_text(encoding="utf-8"))
     library.save(story, "mine")
     at = app("mine")
-    at.sidebar.text_input(key=f"gs_lib_rename_mine").input("Renamed story").run()
+    at.sidebar.text_input(key="gs_lib_rename_mine").input("Renamed story").run()
     at.sidebar.button(key="gs_lib_rename_go").click().run()
     assert library.get("mine").article.title == "Renamed story" and at.title[0].value == "Renamed story"
     at.sidebar.text_input(key="gs_lib_search").input("renamed").run()
@@ -137,7 +137,7 @@ class _Pages(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         body = ("<html><head><title>Visite à Nantes</title><meta name='author' content='A. Martin'>"
                 "<meta property='article:published_time' content='2024-06-03'></head><body><article>"
                 "<p>Le ministre est arrivé lundi à Nantes, puis il a rejoint Rennes dans la soirée.</p>"

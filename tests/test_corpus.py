@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geostory.corpus import Filters, appearances, corpus_places, date_span, select_stories
+from geostory.corpus import (
+    Filters,
+    appearances,
+    corpus_places,
+    date_span,
+    select_stories,
+)
 from geostory.library import SEED_ID, Library
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,7 +134,7 @@ def summary(at: AppTest) -> tuple[int, int, int]:
 
 
 def test_corpus_view_component(corpus_library, monkeypatch):
-    library, metas = corpus_library
+    library, _ = corpus_library
     monkeypatch.setenv("GEOSTORY_LIBRARY", str(library.path))
     stories = library.stories()
     at = AppTest.from_function(_corpus_app, default_timeout=TIMEOUT).run()

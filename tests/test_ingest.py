@@ -16,7 +16,6 @@ import pytest
 from geostory.errors import IngestError
 from geostory.export import story_to_json
 from geostory.ingest import (
-    MAX_CHARS,
     STAGES,
     decode,
     extract_in_stages,
@@ -25,6 +24,7 @@ from geostory.ingest import (
     from_text,
     from_upload,
     from_url,
+    max_chars,
     refused_reason,
 )
 from geostory.ingest.documents import markdown_to_text
@@ -46,7 +46,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         port = self.server.server_address[1]
         routes = {
             "/article": (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE.encode()),
@@ -228,7 +228,7 @@ def test_pasted_text_is_cleaned_and_its_language_detected():
     with pytest.raises(IngestError, match="no text"):
         from_text(" \n\t ")
     with pytest.raises(IngestError, match="more than the"):
-        from_text("a" * (MAX_CHARS + 1))
+        from_text("a" * (max_chars() + 1))
 
 
 def test_article_settings_the_reader_chose_win():
@@ -286,8 +286,8 @@ def _pdf(text: str) -> bytes:
     """A one-page PDF with ``text`` in Helvetica (hand-written objects, offsets computed)."""
     stream = f"BT /F1 12 Tf 50 700 Td ({text}) Tj ET".encode("latin-1")
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> >> >>"),
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out, offsets = bytearray(b"%PDF-1.4\n"), []

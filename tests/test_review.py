@@ -10,7 +10,13 @@ import json
 import pytest
 
 from geostory.errors import InputError
-from geostory.export import story_from_json, story_to_csv, story_to_geojson, story_to_json, validate_geojson
+from geostory.export import (
+    story_from_json,
+    story_to_csv,
+    story_to_geojson,
+    story_to_json,
+    validate_geojson,
+)
 from geostory.maps import build_map
 from geostory.maps.style import marker_html
 from geostory.model import Article, Candidate, Story
@@ -139,7 +145,7 @@ def test_online_search_turns_the_provider_answer_into_a_candidate(monkeypatch):
     """The provider is faked at the chain's entry point: what it answers becomes a candidate, what fails a note."""
     import dataclasses
 
-    import geostory.geocode.chain as chain
+    from geostory.geocode import chain
 
     def fake(places, config, gazetteer=None):
         (p,) = places

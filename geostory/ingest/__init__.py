@@ -5,7 +5,6 @@ Pure Python (no Streamlit). ``from_text``, ``from_upload``, ``from_url`` give a 
 """
 
 from geostory.ingest.documents import (
-    MAX_CHARS,
     TEXT_SUFFIXES,
     Draft,
     clean_text,
@@ -15,12 +14,12 @@ from geostory.ingest.documents import (
     from_text,
     from_upload,
     from_url,
+    max_chars,
 )
 from geostory.ingest.fetch import fetch, refused_reason
 from geostory.ingest.stages import STAGES, extract_in_stages
 
 __all__ = [
-    "MAX_CHARS",
     "STAGES",
     "TEXT_SUFFIXES",
     "Draft",
@@ -33,5 +32,6 @@ __all__ = [
     "from_text",
     "from_upload",
     "from_url",
+    "max_chars",
     "refused_reason",
 ]

@@ -18,7 +18,6 @@ from xml.etree import ElementTree
 from geostory.errors import IngestError
 from geostory.model import Article
 
-MAX_CHARS = 300_000  # about 50,000 words: longer texts are refused (extraction time grows with length)
 MAX_UPLOAD_BYTES = 20_000_000
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -43,8 +42,7 @@ class Draft:
         when = published or self.published or dt.date.today()
         when = when.isoformat() if isinstance(when, dt.date) else str(when)
         return Article(text=self.text, lang=lang or self.lang, published=when,
-                       title=(title or "").strip() or self.title or headline_of(self.text), source=self.source,
-                       byline=self.byline)
+                       title=(title or "").strip() or self.title or headline_of(self.text), source=self.source)
 
 
 def detect_lang(text: str) -> str:
@@ -54,18 +52,25 @@ def detect_lang(text: str) -> str:
     return _detect(text)
 
 
+def max_chars() -> int:
+    """The longest article text accepted: the pipeline's own limit (``$GEOSTORY_MAX_CHARS``)."""
+    from geostory.extract.pipeline import max_article_chars
+
+    return max_article_chars()
+
+
 def clean_text(text: str) -> str:
     """Normalised article text: NFC, Unix line ends, no control characters, at most one blank line in a row;
-    IngestError when empty or longer than :data:`MAX_CHARS`."""
+    IngestError when empty or longer than :func:`max_chars`."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     if not text:
         raise IngestError("there is no text in it: give an article with at least one sentence")
-    if len(text) > MAX_CHARS:
-        raise IngestError(f"the text has {len(text):,} characters, more than the {MAX_CHARS:,} a story can have; "
-                          "split it into articles")
+    if len(text) > max_chars():
+        raise IngestError(f"the text has {len(text):,} characters, more than the {max_chars():,} a story can have "
+                          "(too long); split it into articles")
     return text
 
 
@@ -102,13 +107,13 @@ def decode(data: bytes, name: str = "the file", charset: str | None = None) -> s
 
 def markdown_to_text(md: str) -> str:
     """Markdown to plain text: headings, emphasis, links, images, lists and code marks removed."""
-    md = re.sub(r"^```.*?$", "", md, flags=re.M)
+    md = re.sub(r"^```.*?$", "", md, flags=re.MULTILINE)
     md = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", md)
     md = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", md)
-    md = re.sub(r"^\s{0,3}#{1,6}\s*", "", md, flags=re.M)
-    md = re.sub(r"^\s{0,3}>\s?", "", md, flags=re.M)
-    md = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", md, flags=re.M)
-    md = re.sub(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", "", md, flags=re.M)
+    md = re.sub(r"^\s{0,3}#{1,6}\s*", "", md, flags=re.MULTILINE)
+    md = re.sub(r"^\s{0,3}>\s?", "", md, flags=re.MULTILINE)
+    md = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", md, flags=re.MULTILINE)
+    md = re.sub(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", "", md, flags=re.MULTILINE)
     md = re.sub(r"(\*\*|__)(.+?)\1", r"\2", md)
     md = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", md)
     return md.replace("`", "")

@@ -165,7 +165,7 @@ def fetch(
             ctype = (response.getheader("Content-Type") or "").lower()
             charset = next((p.split("=", 1)[1].strip(" \"'") for p in ctype.split(";")[1:] if "charset=" in p), None)
             return Page(current, body, ctype.split(";")[0].strip(), charset, tuple(hops))
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise IngestError(f"{current[:120]} did not answer within {timeout:g} s") from None
         except ssl.SSLError as exc:
             raise IngestError(f"secure connection to {host} failed ({exc.reason or exc})") from None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from geostory.errors import InputError
 from geostory.model import Article, Story
 
 STAGES = ("reading", "recognising", "geocoding", "quotes and events")
@@ -18,7 +17,7 @@ Report = Callable[[str, float], None]
 def extract_in_stages(article: Article, *, nlp=None, gazetteer=None, geocoder=None,
                       report: Report | None = None) -> Story:
     """``extract_story(article, ...)`` with ``report(stage, fraction_done)`` before each of :data:`STAGES`."""
-    from geostory.extract.pipeline import extract_story, focus_of
+    from geostory.extract.pipeline import check_article, extract_story, focus_of
     from geostory.extract.places import find_place_mentions, find_unknown_places
     from geostory.gazetteer.index import get_gazetteer
     from geostory.geocode.resolve import place_unknowns, resolve_matches
@@ -28,8 +27,7 @@ def extract_in_stages(article: Article, *, nlp=None, gazetteer=None, geocoder=No
         if report is not None:
             report(STAGES[i] if i < len(STAGES) else "done", i / len(STAGES))
 
-    if not article.text or not article.text.strip():
-        raise InputError("the article is empty: give a text with at least one sentence")
+    article, checked = check_article(article)  # the pipeline's own limits and notes, before the costly parse
     step(0)
     gaz = gazetteer or get_gazetteer()
     doc = (nlp or get_nlp(article.lang))(article.text)
@@ -46,11 +44,12 @@ def extract_in_stages(article: Article, *, nlp=None, gazetteer=None, geocoder=No
     step(2)
     places = resolve_matches(article.text, matches, gaz, lang=article.lang)
     places = tuple(places + place_unknowns(article.text, unknowns, places))
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = checked
     if geocoder is not None and geocoder != "offline":
         from geostory.geocode.chain import geocode_places
 
-        places, notes = geocode_places(places, geocoder, gazetteer=gaz)
+        places, online_notes = geocode_places(places, geocoder, gazetteer=gaz)
+        notes += tuple(online_notes)
     step(3)
     people, quotes, events, itineraries = extract_narrative(doc, article, places)
     step(len(STAGES))
