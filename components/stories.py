@@ -8,6 +8,7 @@ the ``u-<hash>.story.json`` files older dashboards kept in ``$GEOSTORY_CACHE/sto
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -44,10 +45,13 @@ def _open(path: str, legacy: str) -> Library:
 
 
 def get_library() -> Library:
-    """The story library of this server (opened once per location)."""
+    """The story library of this server (opened once per location), with the seed story in it when it can be."""
     from geostory.library import default_path
 
-    return _open(str(default_path()), str(legacy_dir()))
+    library = _open(str(default_path()), str(legacy_dir()))
+    with contextlib.suppress(FileNotFoundError, GeostoryError, UnicodeError, OSError):
+        library.sync_seed(story_path(SEED_ID))  # a broken seed file is reported when the seed is opened
+    return library
 
 
 def story_names() -> list[str]:

@@ -265,3 +265,13 @@ def test_hostile_place_names_stay_text_in_the_review_tools(library):
     assert any(r"\[x\]\(javascript\:alert\(1\)\)" in label for label in labels)
     assert all("<img" not in m.value for m in at.markdown if m.proto.allow_html)  # escaped where HTML is allowed
     assert not any("](javascript" in m.value for m in at.markdown if not m.proto.allow_html)  # no markdown link from a name
+
+
+def test_corpus_page_includes_the_seed_without_opening_it(monkeypatch, library):
+    monkeypatch.delenv("GEOSTORY_STORY_DIR")  # data/: the seed file
+    library.save(story_from_json(SAMPLE.read_text(encoding="utf-8")), "one")
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    at.query_params["view"] = "corpus"
+    at.run()
+    assert not at.exception and not at.error
+    assert any("of 2 stories" in m.value for m in at.markdown) and "seed" in library
