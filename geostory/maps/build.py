@@ -62,8 +62,10 @@ def build_base_map(
     static_base: str | None = assets.STATIC_BASE,
     basemap: dict[str, Any] | None = None,
     prefer_online: bool = True,
+    size_note: str = "mentions",
 ) -> folium.Map:
-    """The fixed part of a story map. ``basemap`` defaults to :func:`assets.load_basemap`."""
+    """The fixed part of a story map. ``basemap`` defaults to :func:`assets.load_basemap`; ``size_note`` says what
+    marker size and badge numbers count (in the legend)."""
     m = folium.Map(
         location=(20, 0),
         zoom_start=2,
@@ -97,7 +99,7 @@ def build_base_map(
             layer.add_to(m)
 
     ZoomClass(below=4).add_to(m)  # stop dates show from zoom 4 on
-    Legend(kinds_in(story), reviewed=any(p.override for p in story.places)).add_to(m)
+    Legend(kinds_in(story), reviewed=any(p.override for p in story.places), size_note=size_note).add_to(m)
     fullscreen = Fullscreen(position="topleft", title="Full screen", title_cancel="Exit full screen")
     assets.localise(fullscreen, ["fullscreen"], ["fullscreen_css"], static_base)
     fullscreen.add_to(m)

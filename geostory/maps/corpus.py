@@ -96,7 +96,7 @@ class CorpusPoints(JSCSSMixin, folium.map.Layer):
 def build_corpus_base_map(places: list[CorpusPlace], *, static_base: str | None = assets.STATIC_BASE,
                           basemap: dict | None = None) -> folium.Map:
     """The fixed part of the corpus map (basemap, tiles, legend, fitted to the places)."""
-    return build_base_map(corpus_as_story(places), static_base=static_base, basemap=basemap)
+    return build_base_map(corpus_as_story(places), static_base=static_base, basemap=basemap, size_note="stories")
 
 
 def build_corpus_layer(places: list[CorpusPlace], *, selected: str | None = None,

@@ -83,10 +83,11 @@ class Legend(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, kinds: list[str] | None = None, position: str = "bottomleft", reviewed: bool = False):
+    def __init__(self, kinds: list[str] | None = None, position: str = "bottomleft", reviewed: bool = False,
+                 size_note: str = "mentions"):
         super().__init__()
         self._name = "Legend"
-        self.html = legend_html(kinds, reviewed)
+        self.html = legend_html(kinds, reviewed, size_note)
         self.position = position
 
 

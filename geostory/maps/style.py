@@ -139,7 +139,7 @@ def marker_html(place: Place, *, selected: bool = False) -> str:
     )
 
 
-def legend_html(kinds: list[str] | None = None, reviewed: bool = False) -> str:
+def legend_html(kinds: list[str] | None = None, reviewed: bool = False, size_note: str = "mentions") -> str:
     """The map legend: one row per kind (all kinds when ``kinds`` is None), what the size means and, when
     ``reviewed``, the badges of a reader's corrections."""
     rows = []
@@ -150,7 +150,7 @@ def legend_html(kinds: list[str] | None = None, reviewed: bool = False) -> str:
             f'<div class="gs-legend-row"><span class="gs-marker gs-shape-{style.shape}" '
             f'style="width:11px;height:11px;--gs-colour:{style.colour}"></span>{html.escape(style.label)}</div>'
         )
-    rows.append('<div class="gs-legend-note">size, number = mentions<br>→ itinerary, dashed = planned'
+    rows.append(f'<div class="gs-legend-note">size, number = {html.escape(size_note)}<br>→ itinerary, dashed = planned'
                 + ("<br>✎ corrected, + added, ✓ checked by a reader" if reviewed else "") + "</div>")
     return '<details class="gs-legend" open><summary class="gs-legend-title">Places</summary>' + "".join(rows) + "</details>"
 
