@@ -38,8 +38,6 @@ sys.modules["make_bad"] = make_bad  # dataclasses resolve their module by name
 _spec.loader.exec_module(make_bad)
 CASES = {c.name: c for c in make_bad.CASES}
 TEXT_CASES = [c.name for c in make_bad.CASES if c.text_only]
-STAGES_BUG = ("geostory/ingest/stages.py extract_in_stages re-implements extract_story without "
-              "pipeline.check_article: no language note, no date check, its own 300,000-character cap")
 
 
 @pytest.fixture(scope="module")
@@ -163,11 +161,6 @@ def test_api_text_with_lone_surrogates():
 
 # -- dashboard ----------------------------------------------------------------------------------------------
 
-APP_XFAIL = {  # what the dashboard gets wrong today (see the report of issue 8)
-    "german_article": STAGES_BUG,
-    "russian_article": STAGES_BUG,
-    "arabic_article": STAGES_BUG,
-}
 APP_SKIP = {
     "unsupported_lang_code": "the language box offers only Detect, French and English",
     "published_malformed": "the date box cannot hold a malformed date",
@@ -206,12 +199,10 @@ def paste(at: AppTest, text: str, lang: str = "auto", published: str | None = No
 
 
 @pytest.mark.parametrize("name", TEXT_CASES)
-def test_dashboard_paste(name, app, request):
+def test_dashboard_paste(name, app):
     case = CASES[name]
     if name in APP_SKIP:
         pytest.skip(APP_SKIP[name])
-    if name in APP_XFAIL:
-        request.applymarker(pytest.mark.xfail(reason=APP_XFAIL[name], strict=True))
     before = str(app.query_params.get("story"))
     at = paste(app, case.text(), case.lang if case.lang != "de" else "auto", case.published)
     assert not at.exception, [e.value for e in at.exception]
@@ -251,7 +242,6 @@ def test_dashboard_upload(name):
         assert "xss" not in draft.text and "alert(" not in draft.text and "Lyon" in draft.text
 
 
-@pytest.mark.xfail(reason=STAGES_BUG, strict=True)
 def test_staged_extraction_applies_the_pipeline_limits(monkeypatch):
     """What the dashboard runs must refuse what ``extract_story`` refuses, before the costly parse."""
     from geostory.errors import InputError
