@@ -4,8 +4,9 @@
     write_tables(extract_records("articles/"), "out/")   # out/{articles,places,events,quotes,people}/part-*.parquet
     run_dask("archive.parquet", "out/", scheduler="tcp://10.0.0.5:8786")   # + out/stories/<id>.json
 
-Records have the fields ``text`` (required), ``lang``, ``published``, ``title``, ``source`` and ``id``; missing
-ones are filled as the CLI fills them (language detected, title from the first line, id from the file or row).
+Records have the fields ``text`` (required), ``lang``, ``published``, ``title``, ``source``, ``byline`` (when
+the model has it) and ``id``; missing ones are filled as the CLI fills them (language detected, title from the
+first line, id from the file or row).
 The input is cut into partitions of ``batch_size`` records; every path (in-process, worker processes, Dask) runs the
 same function on the same partitions (one ``nlp.pipe`` per partition and language), so results are identical.
 Each process loads the spaCy model and opens the gazetteer once, on first use.
@@ -29,7 +30,7 @@ from geostory import model
 from geostory.errors import GeostoryError, InputError
 from geostory.model import Article, Story
 
-FIELDS = ("text", "lang", "published", "title", "source", "id")
+FIELDS = ("text", "lang", "published", "title", "source", "byline", "id")
 TABLES = ("articles", "places", "events", "quotes", "people")
 DEFAULT_BATCH_SIZE = 8
 _LOCK = threading.Lock()
@@ -197,8 +198,9 @@ def _article(row: dict, rid: str, options: Options) -> Article:
     published = row.get("published") or options.published
     if isinstance(published, (dt.date, dt.datetime)):
         published = published.isoformat()[:10]
+    extra = {"byline": row["byline"]} if row.get("byline") and "byline" in Article.__dataclass_fields__ else {}
     return Article(text=text, lang=lang, published=None if published is None else str(published),
-                   title=row.get("title") or headline_of(text), source=row.get("source"))
+                   title=row.get("title") or headline_of(text), source=row.get("source"), **extra)
 
 
 # ---------------------------------------------------------------- extracting
@@ -307,7 +309,8 @@ def _require(module: str, what: str):
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise GeostoryError(f"{what} needs the batch extras: pip install 'geostory[batch]' ({module} is missing)") from None
+        raise GeostoryError(f"{what} needs the batch extras: pip install 'geostory[batch]' ({module} is missing)"
+                            ) from None
 
 
 _SCALARS = {"str": "string", "int": "int64", "float": "float64", "bool": "bool_"}
@@ -383,8 +386,8 @@ def table_rows(article_id: str, story: Story, schemas: dict) -> dict[str, list[d
     for table, items in (("places", story.places), ("events", story.events), ("quotes", story.quotes),
                          ("people", story.people)):
         schema = schemas[table]
-        rows[table] = [dict(head, **{f.name: _plain(getattr(x, f.name), f.type) for f in schema if f.name != "article_id"})
-                       for x in items]
+        fields = [f for f in schema if f.name != "article_id"]
+        rows[table] = [dict(head, **{f.name: _plain(getattr(x, f.name), f.type) for f in fields}) for x in items]
     return rows
 
 
@@ -472,8 +475,8 @@ def _write_task(group: list[Partition], options: Options, out_dir: str, number: 
     return write_tables(pairs, out_dir, part=number, rows_per_part=10**9, clear=False)
 
 
-def story_bag(inputs, *, batch_size: int = DEFAULT_BATCH_SIZE, task_size: int | None = None, published: str | None = None,
-              lang: str = "auto", errors: str = "raise"):
+def story_bag(inputs, *, batch_size: int = DEFAULT_BATCH_SIZE, task_size: int | None = None,
+              published: str | None = None, lang: str = "auto", errors: str = "raise"):
     """A dask.bag of (id, Story), one bag partition per ``task_size`` input partitions; compute it on any scheduler."""
     import dask.bag as db
 
@@ -485,9 +488,10 @@ def story_bag(inputs, *, batch_size: int = DEFAULT_BATCH_SIZE, task_size: int | 
 def run_dask(inputs, out_dir, scheduler=None, *, batch_size: int = DEFAULT_BATCH_SIZE, task_size: int | None = None,
              published: str | None = None, lang: str = "auto", errors: str = "raise") -> dict[str, int]:
     """Extract every article of ``inputs`` on a Dask cluster and write the same tables as :func:`write_tables`
-    (one part file per task of ``task_size`` partitions, by default chosen from the input's size). ``scheduler``: None (a LocalCluster of one single-threaded process per core), a
-    scheduler address such as ``"tcp://10.0.0.5:8786"``, a ``distributed`` Cluster or Client. Inputs and
-    ``out_dir`` must be paths every worker can read and write (a shared file system)."""
+    (one part file per task of ``task_size`` partitions, by default chosen from the input's size). ``scheduler``:
+    None (a LocalCluster of one single-threaded process per core), a scheduler address such as
+    ``"tcp://10.0.0.5:8786"``, a ``distributed`` Cluster or Client. Inputs and ``out_dir`` must be paths every worker
+    can read and write (a shared file system)."""
     dask = _require("dask", "the Dask engine")
     _require("distributed", "the Dask engine")
     options = Options(lang=lang, published=published, batch_size=batch_size, errors=errors)
