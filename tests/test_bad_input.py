@@ -99,9 +99,10 @@ def test_cli(name, corpus, capsys):
         assert not story_problems(story_from_json(out))
 
 
-@pytest.mark.parametrize("name", ["ten_mb_text", "binary_bytes", "utf16_bom_le"])
+@pytest.mark.parametrize("name", ["ten_mb_text", "binary_bytes"])
 def test_cli_process(name, corpus):
-    """As a real process: no traceback reaches the terminal, the exit code is the documented one."""
+    """As a real process: no traceback reaches the terminal, the exit code is the documented one (a successful
+    extraction as a process: tests/test_cli.py)."""
     case = CASES[name]
     expect, error = cli_expectation(case)
     proc = subprocess.run([sys.executable, "-m", "geostory", *cli_args(case, corpus[name])], capture_output=True, check=False,
@@ -204,7 +205,10 @@ def test_dashboard_paste(name, app):
     if name in APP_SKIP:
         pytest.skip(APP_SKIP[name])
     before = str(app.query_params.get("story"))
-    at = paste(app, case.text(), case.lang if case.lang != "de" else "auto", case.published)
+    text = case.text()
+    if name == "five_thousand_places":  # 1,000 here (a minute less); 5,000 through the API, and in the benchmark
+        text = text[: text.index(make_bad.place_names(1000)[-1])] + make_bad.place_names(1000)[-1] + "."
+    at = paste(app, text, case.lang if case.lang != "de" else "auto", case.published)
     assert not at.exception, [e.value for e in at.exception]
     errors = [e.value for e in at.error]
     if case.expect == "error":
