@@ -237,3 +237,18 @@ def _model_loads() -> int:
     from geostory.nlp import get_nlp
 
     return get_nlp.cache_info().misses
+
+
+def test_command_line_writes_the_tables_and_refuses_bad_input(tmp_path, capsys, seed_text):
+    from geostory.batch import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "seed.txt").write_text(seed_text, encoding="utf-8")
+    assert main([str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--published", "2023-09-14"]) == 0
+    counts = json.loads(capsys.readouterr().out)
+    assert counts["articles"] == 1
+    assert counts["places"] == pq.read_table(tmp_path / "out" / "places").num_rows > 0
+    story = story_from_json((tmp_path / "out" / "stories" / "seed.json").read_text(encoding="utf-8"))
+    assert story.article.source == "seed.txt" and story.article.published == "2023-09-14"
+    assert main([str(tmp_path / "missing"), "--out", str(tmp_path / "out")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
