@@ -107,7 +107,7 @@ def bad_inputs(folder: Path, app: bool) -> dict:
             log(f"  api {case.name}: {type(exc).__name__}: {exc}")
         _count(out, "api", case.name, ok)
         # dashboard
-        if app and case.text_only and case.lang != "de":
+        if app and case.text_only and case.lang != "de" and not case.published:  # the date box holds no such date
             _count(out, "app", case.name, _app_case(case, folder))
         out["seconds"][case.name] = round(time.perf_counter() - t, 2)
         log(f"  bad input {case.name}: {out['seconds'][case.name]} s")
@@ -126,8 +126,6 @@ def _count(out: dict, surface: str, name: str, ok: bool) -> None:
 
 
 def _app_case(case, folder: Path) -> bool:
-    import datetime as dt
-
     from streamlit.testing.v1 import AppTest
 
     from geostory.gazetteer.index import get_gazetteer
@@ -143,11 +141,6 @@ def _app_case(case, folder: Path) -> bool:
         at.sidebar.text_area[0].input(case.text())
         if case.lang in ("fr", "en"):
             next(s for s in at.sidebar.selectbox if "Language" in s.label).set_value(case.lang)
-        if case.published:
-            try:
-                at.sidebar.date_input[0].set_value(dt.date.fromisoformat(case.published))
-            except ValueError:
-                return True  # the date box cannot hold it: nothing to handle
         at.sidebar.button(key="gs_analyse_go").click().run()
         if at.exception:
             return False
