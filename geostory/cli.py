@@ -86,8 +86,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="geostory", description="Turn a news article into a story map.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    ex = sub.add_parser("extract", help="extract a Story from an article text file")
-    ex.add_argument("path", help="UTF-8 text file of the article")
+    ex = sub.add_parser("extract", help="extract a Story from an article text file (or many, with --batch)")
+    ex.add_argument("path", help="UTF-8 text file of the article; with --batch a folder of .txt files or a .jsonl or "
+                                 ".parquet file of articles (fields text, lang, published, title, source, id)")
     ex.add_argument("--lang", choices=["fr", "en", "auto"], default="auto")
     ex.add_argument("--published", type=_date, default=None, help="publication date, YYYY-MM-DD")
     ex.add_argument("--format", choices=["json", "geojson"], default="json")
@@ -96,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--geocoder", default=None, metavar="NAME",
                     help="chain an online geopy provider (nominatim, photon, arcgis, ...; default: $GEOSTORY_GEOCODER "
                          "or offline only)")
+    bt = ex.add_argument_group("batch", "many articles into Parquet tables and Story JSON files (pip install "
+                                        "'geostory[batch]')")
+    bt.add_argument("--batch", action="store_true", help="PATH holds many articles; needs --out")
+    bt.add_argument("--out", default=None, help="output folder: <table>/part-*.parquet and stories/<id>.json")
+    bt.add_argument("--engine", choices=["local", "dask"], default="local")
+    bt.add_argument("--n-process", type=int, default=1, help="local worker processes (default 1)")
+    bt.add_argument("--scheduler", default=None,
+                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster on this machine)")
+    bt.add_argument("--batch-size", type=int, default=8, help="articles per nlp.pipe call and per task (default 8)")
     xp = sub.add_parser("export", help="export a saved story (Story JSON file or library id) as JSON, GeoJSON, CSV "
                                        "or a standalone HTML map")
     xp.add_argument("story", help="a Story JSON file, or the id of a story in the library (e.g. seed)")
@@ -185,12 +195,30 @@ def _export(args) -> int:
     return 0
 
 
+def _batch(args) -> int:
+    """``geostory extract --batch PATH --out DIR``: prints the rows written per table."""
+    if not args.out:
+        raise InputError("--batch needs --out DIR (the folder for the Parquet tables and Story JSON files)")
+    if args.geocoder:
+        raise InputError("--batch geocodes offline only; drop --geocoder")
+    if args.n_process < 1 or args.batch_size < 1:
+        raise InputError("--n-process and --batch-size must be at least 1")
+    from geostory.batch import run as run_batch
+
+    counts = run_batch(args.path, args.out, engine=args.engine, n_process=args.n_process, scheduler=args.scheduler,
+                       batch_size=args.batch_size, published=args.published, lang=args.lang)
+    print(json.dumps(counts))
+    return 0
+
+
 def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "gazetteer":
         return _gazetteer(args)
     if args.command == "export":
         return _export(args)
+    if args.batch:
+        return _batch(args)
     from geostory.export import story_to_geojson, story_to_json
     from geostory.extract.pipeline import extract_story, reads_as_french_or_english
     from geostory.model import Article

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from geostory.gazetteer.text import CharTable
+
 # --- reporting (speech-act) verbs, as lemmas -------------------------------------------------------------
 
 REPORTING_FR = frozenset("""
@@ -116,10 +118,18 @@ def _en_forms(lemma: str) -> set[str]:
     return forms
 
 
-REPORTING_FORMS = {
-    "fr": {f: lem for lem in REPORTING_FR for f in _fr_forms(lem)},
-    "en": {f: lem for lem in REPORTING_EN for f in _en_forms(lem)},
-}
+def _form_table(lemmas, forms_of) -> dict[str, str]:
+    """form -> lemma, the same in every process (set order changes with the hash seed): when lemmas share a form
+    ("told" is listed and is a form of "tell"; "interroge" of "interroger" and "s'interroger") the plain lemma,
+    then the first in alphabetical order, wins."""
+    table: dict[str, str] = {}
+    for lem in sorted(lemmas, key=lambda x: (x.startswith("s'"), x)):
+        for form in sorted(forms_of(lem)):
+            table.setdefault(form, lem)
+    return table
+
+
+REPORTING_FORMS = {"fr": _form_table(REPORTING_FR, _fr_forms), "en": _form_table(REPORTING_EN, _en_forms)}
 
 # --- people ------------------------------------------------------------------------------------------------
 
@@ -287,14 +297,17 @@ NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5
                 "quelques": None, "plusieurs": None, "few": None, "several": None}
 
 
+def _fold_char(c: str) -> str:
+    base = next((x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x)), c)
+    return {"’": "'", "‘": "'"}.get(base, base).lower()[:1] or c
+
+
+_FOLDED = CharTable(_fold_char)
+
+
 def fold(s: str) -> str:
     """Lower case without accents, straight apostrophes; same length as ``s`` for ASCII-mappable text."""
-    out = []
-    for c in s:
-        d = unicodedata.normalize("NFKD", c)
-        base = next((x for x in d if not unicodedata.combining(x)), c)
-        out.append({"’": "'", "‘": "'"}.get(base, base).lower()[:1] or c)
-    return "".join(out)
+    return s.lower() if s.isascii() else s.translate(_FOLDED)
 
 
 def is_reporting(word: str, lemma: str, lang: str) -> str | None:

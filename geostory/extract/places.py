@@ -158,10 +158,11 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
     sent_starts = _sentence_starts(doc, text)
     accepted: list[Match] = []
     taken: list[tuple[int, int]] = []  # the accepted spans, sorted and disjoint (an overlap test is a bisection)
-    for s, e, span in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+    candidates = [sp for sp in spans if found.get(keys[(sp[0], sp[1])])]  # most spans name nothing
+    for s, e, span in sorted(candidates, key=lambda x: (-(x[1] - x[0]), x[0])):
         key = keys[(s, e)]
-        entries = found.get(key)
-        if not entries or _overlaps(taken, s, e):
+        entries = found[key]
+        if _overlaps(taken, s, e):
             continue
         if span[0].text.lower() in DETERMINERS and len(span) > 1 and keys[(span[1].start, e)] in found \
                 and not any(x.flags & MAIN for x in entries):
