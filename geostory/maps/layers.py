@@ -147,7 +147,8 @@ def itinerary_layer(
     stops = [(stop, place) for stop, place in stops if place is not None and place.resolved]
     if not stops:
         return None
-    group = folium.FeatureGroup(name=f"Itinerary: {itinerary.traveller}", overlay=True, control=True)
+    # the layer control shows names as HTML: escape what comes from the article
+    group = folium.FeatureGroup(name=f"Itinerary: {html.escape(itinerary.traveller)}", overlay=True, control=True)
     for (a, pa), (b, pb) in itertools.pairwise(stops):
         planned = b.status != "happened"
         line = folium.PolyLine(
