@@ -232,6 +232,7 @@ def test_paste_map_correct_reload_export(own_server, browser, tmp_path):
     page.get_by_text("Review “Valence”").click()
     page.get_by_label("Places with that name").click()
     option = page.get_by_role("option", name=re.compile(r", ES\)")).first
+    option.wait_for(timeout=60000)  # the gazetteer search answers after a rerun: slow on a loaded CI machine
     chosen = option.inner_text()
     option.click()
     page.get_by_role("button", name="Move it to this one").click()
