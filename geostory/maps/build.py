@@ -110,16 +110,9 @@ def build_base_map(
     return m
 
 
-def build_place_layer(
-    story: Story,
-    *,
-    selected: str | None = None,
-    visible: set[str] | None = None,
-    cluster: bool = True,
-    static_base: str | None = assets.STATIC_BASE,
-) -> folium.FeatureGroup:
-    """The markers overlay (see :func:`geostory.maps.layers.place_layer`)."""
-    return place_layer(story, selected=selected, visible=visible, cluster=cluster, static_base=static_base)
+# The markers overlay, passed to ``st_folium`` as ``feature_group_to_add``: the layer itself, under the name the
+# base map's counterpart suggests (see :func:`geostory.maps.layers.place_layer`).
+build_place_layer = place_layer
 
 
 def build_map(
