@@ -15,6 +15,8 @@ from components import (
 from components.analyse import render_analyse_form, render_story_import
 from components.corpus import render_corpus
 from components.exports import render_exports
+from components.i18n import resolve as resolve_language
+from components.i18n import t
 from components.library import render_library, render_page_switch
 from components.review import render_review
 from components.stories import get_library
@@ -22,15 +24,16 @@ from geostory.maps import places_in_period
 
 st.set_page_config(page_title="geostory", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed")
 
+resolve_language()  # FR / EN: the switch, ?lang=, the browser's language, else French
 library = get_library()
 name = state.story_name()
 with st.sidebar:
     render_page_switch()
     render_library(library, name)
     render_analyse_form()
-    with st.expander("Import a Story JSON"):
+    with st.expander(t("import_expander")):
         render_story_import()
-    st.caption("Map data: Natural Earth (offline), © OpenStreetMap contributors, © CARTO (online).")
+    st.caption(t("map_credits"))
 if notice := state.pop_notice():
     st.toast(notice)
 if state.page() == "corpus":

@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from components import state
 from components.html import PANEL_CSS, event_html, quote_html
+from components.i18n import country_name, format_date, kind_label, t
 from geostory.corpus import (
     CorpusPlace,
     Filters,
@@ -45,13 +46,6 @@ def saved_stories(library: Library) -> list:
     return _stories(str(library.path), library.revision())
 
 
-def country_name(code: str) -> str:
-    """A country's common name from its ISO code."""
-    from components.header import _country_name
-
-    return _country_name(code)
-
-
 def render_filters(stories: list) -> Filters:
     """The filter widgets; returns what they keep."""
     span = date_span(stories)
@@ -59,17 +53,17 @@ def render_filters(stories: list) -> Filters:
     start = end = None
     with cols[0]:
         if span and span[0] < span[1]:
-            chosen = st.slider("Published between", min_value=span[0], max_value=span[1], value=span,
-                               key=DATES_KEY, format="YYYY-MM-DD")
+            chosen = st.slider(t("published_between"), min_value=span[0], max_value=span[1], value=span,
+                               key=DATES_KEY, format=t("slider_date_format"))
             if tuple(chosen) != span:
                 start, end = chosen
         elif span:
-            st.caption(f"All stories published on {span[0].isoformat()}.")
-    countries = cols[1].multiselect("Countries", countries_of(stories), key=COUNTRIES_KEY,
+            st.caption(t("all_published_on", date=format_date(span[0])))
+    countries = cols[1].multiselect(t("countries"), countries_of(stories), key=COUNTRIES_KEY,
                                     format_func=lambda c: f"{country_name(c)} ({c})")
-    people = cols[2].multiselect("People", people_of(stories), key=PEOPLE_KEY)
+    people = cols[2].multiselect(t("people"), people_of(stories), key=PEOPLE_KEY)
     titles = {sid: s.article.title or sid for sid, s in stories}
-    chosen_stories = cols[3].multiselect("Stories", list(titles), key=STORIES_KEY, format_func=titles.get)
+    chosen_stories = cols[3].multiselect(t("stories"), list(titles), key=STORIES_KEY, format_func=titles.get)
     return Filters(start, end, tuple(countries), tuple(people), tuple(chosen_stories))
 
 
@@ -93,10 +87,12 @@ def _on_pick() -> None:
 
 def render_corpus(library: Library, *, height: int = 560) -> None:
     """The corpus page."""
+    from components.header import render_title_row
+
     stories = saved_stories(library)
-    st.title("All stories on one map", anchor=False)
+    render_title_row(t("corpus_title"))
     if not stories:
-        st.info("The library is empty: map an article first.")
+        st.info(t("corpus_empty"))
         return
     filters = render_filters(stories)
     kept = select_stories(stories, filters)
@@ -108,15 +104,17 @@ def render_corpus(library: Library, *, height: int = 560) -> None:
         selected = None
         st.session_state[state.CORPUS_SELECTED_KEY] = None
     mentions = sum(p.mentions for p in places)
-    st.markdown(f"**{len(places)} places** from **{len(kept)} of {len(stories)} stories** · {mentions} mentions")
+    st.markdown(t("corpus_summary", places=t("places_n", n=len(places)), kept=len(kept), total=len(stories),
+                  mentions=t("mentions_n", n=mentions)))
     left, right = st.columns([3, 2], gap="medium")
     by_key = {p.key: p for p in places}
     with right:
         if st.session_state.get(PICK_KEY) not in keys:
             st.session_state[PICK_KEY] = selected
-        st.selectbox("Find a place", keys, index=None, key=PICK_KEY, on_change=_on_pick,
-                     format_func=lambda k: f"{by_key[k].name} ({len(by_key[k].stories)} stories)",
-                     placeholder=f"Search {len(keys)} places…")
+        st.selectbox(t("place_search"), keys, index=None, key=PICK_KEY, on_change=_on_pick,
+                     format_func=lambda k: t("corpus_option", name=by_key[k].name,
+                                             stories=t("stories_n", n=len(by_key[k].stories))),
+                     placeholder=t("place_search_hint", n=len(keys)))
         render_corpus_place(stories, by_key.get(selected))
     with left:
         st_folium(
@@ -135,8 +133,8 @@ def render_corpus(library: Library, *, height: int = 560) -> None:
 
 def render_counts(places: list[CorpusPlace], limit: int = 200) -> None:
     """Counts per place: stories and mentions."""
-    rows = [{"Place": p.name, "Kind": p.kind, "Country": p.country or "", "Stories": len(p.stories),
-             "Mentions": p.mentions} for p in places[:limit]]
+    rows = [{t("col_place"): p.name, t("col_kind"): kind_label(p.kind).lower(), t("col_country"): p.country or "",
+             t("col_stories"): len(p.stories), t("col_mentions"): p.mentions} for p in places[:limit]]
     st.dataframe(rows, hide_index=True, width="stretch", height=260)
 
 
@@ -149,15 +147,16 @@ def render_corpus_place(stories: list, place: CorpusPlace | None, *, key: str = 
     with st.container(key=key):
         st.markdown(PANEL_CSS, unsafe_allow_html=True)
         if place is None:
-            st.caption("Click a place on the map (or find it above) to see every story, event and quote about it.")
+            st.caption(t("corpus_hint"))
             return
         st.subheader(place.name, anchor=False)
         found = appearances(stories, place)
-        st.caption(f"{len(found)} stor{'y' if len(found) == 1 else 'ies'} · {place.mentions} mention(s) · "
-                   f"{sum(len(a.events) for a in found)} event(s) · {sum(len(a.quotes) for a in found)} quote(s)")
+        st.caption(t("corpus_place_counts", stories=t("stories_n", n=len(found)), mentions=t("mentions_n", n=place.mentions),
+                     events=t("events_n", n=sum(len(a.events) for a in found)),
+                     quotes=t("quotes_n", n=sum(len(a.quotes) for a in found))))
         for i, a in enumerate(found):
             title = a.story.article.title or a.story_id
-            date = f" · {a.story.article.published}" if a.story.article.published else ""
+            date = f" · {format_date(a.story.article.published)}" if a.story.article.published else ""
             st.markdown(f'<div class="gs-item-head"><b>{html.escape(title)}</b>{html.escape(date)}</div>',
                         unsafe_allow_html=True)
             if a.events:
@@ -165,5 +164,5 @@ def render_corpus_place(stories: list, place: CorpusPlace | None, *, key: str = 
             if a.quotes:
                 st.markdown("".join(quote_html(a.story, q) for q in a.quotes), unsafe_allow_html=True)
             if not a.events and not a.quotes:
-                st.caption("Mentioned, with no event or quote there.")
-            st.button("Open this story here", key=f"{key}_open_{i}", on_click=_open, args=(a.story_id, a.place.id))
+                st.caption(t("mentioned_only"))
+            st.button(t("open_here"), key=f"{key}_open_{i}", on_click=_open, args=(a.story_id, a.place.id))

@@ -8,6 +8,7 @@ import re
 import streamlit as st
 
 from components import state
+from components.i18n import t
 from geostory.export import (
     CSV_TABLES,
     story_to_csv,
@@ -33,31 +34,31 @@ def _html(story_json: str) -> str:
     return story_to_html(story_from_json(story_json))
 
 
-def export_files(story: Story, name: str) -> list[tuple[str, str, str, object]]:
-    """``(label, file name, MIME type, data or callable)`` for each export of ``story``."""
+def export_files(story: Story, name: str, lang: str | None = None) -> list[tuple[str, str, str, object]]:
+    """``(label, file name, MIME type, data or callable)`` for each export of ``story`` (labels in ``lang``)."""
     stem = file_stem(story, name)
     text = story_to_json(story)
     files: list[tuple[str, str, str, object]] = [
-        ("Story JSON", f"{stem}.story.json", "application/json", text),
-        ("GeoJSON", f"{stem}.geojson", "application/geo+json",
+        (t("export_json", lang), f"{stem}.story.json", "application/json", text),
+        (t("export_geojson", lang), f"{stem}.geojson", "application/geo+json",
          json.dumps(story_to_geojson(story), ensure_ascii=False, indent=1)),
     ]
-    files += [(f"CSV: {t}", f"{stem}.{t}.csv", "text/csv", story_to_csv(story, t)) for t in CSV_TABLES]
-    files.append(("HTML map (offline)", f"{stem}.html", "text/html", lambda: _html(text)))
+    files += [(t("export_csv", lang, table=table), f"{stem}.{table}.csv", "text/csv", story_to_csv(story, table))
+              for table in CSV_TABLES]
+    files.append((t("export_html", lang), f"{stem}.html", "text/html", lambda: _html(text)))
     return files
 
 
 def render_exports(story: Story, name: str, selected: str | None = None, *, key: str = EXPORTS_KEY) -> None:
     """Download buttons for every export, and the link that reopens this story and place."""
     with st.container(key=key):
-        st.markdown("**Keep and share**")
+        st.markdown(f"**{t('share')}**")
         link = state.share_link(name, selected)
-        st.caption("Link to this story" + (" and place" if selected else "") + ":")
+        st.caption(t("share_link_place" if selected else "share_link"))
         st.code(link, language=None)
         cols = st.columns(3)
         for i, (label, filename, mime, data) in enumerate(export_files(story, name)):
             cols[i % 3].download_button(label, data, file_name=filename, mime=mime, key=f"{key}_{i}",
                                         on_click="ignore", width="stretch")
         if story.overrides:
-            st.caption(f"Exports include the {len(story.overrides)} correction(s) made by readers "
-                       "(`override` on places, `overrides` in the Story JSON).")
+            st.caption(t("exports_corrections", n=len(story.overrides), detail=t("exports_corrections_detail")))

@@ -1,6 +1,7 @@
 """Escaped HTML for the side panels and the article text (pure: no Streamlit, tested on its own).
 
-Every string that comes from an article or a geocoder goes through :func:`html.escape`.
+Every string that comes from an article or a geocoder goes through :func:`html.escape`. Interface words are in
+``lang`` (default: the session's language, see :mod:`components.i18n`).
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ import html
 import itertools
 from urllib.parse import quote as urlquote
 
+from components.i18n import format_date, kind_label, status_label, t
 from geostory.extract.quotes import split_sentences
-from geostory.maps.style import KIND_STYLES, context_html, format_date, kind_style
+from geostory.maps.style import KIND_STYLES, context_html, kind_style
 from geostory.model import Event, Place, Quote, Story
 
 STATUS_COLOURS = {"happened": "#15803d", "planned": "#b45309", "reported": "#6b7280"}
@@ -95,37 +97,38 @@ def event_context_html(story: Story, event: Event) -> str:
     )
 
 
-def event_html(story: Story, event: Event) -> str:
+def event_html(story: Story, event: Event, lang: str | None = None) -> str:
     """One event: date, status, summary and actors."""
     status = event.status or "happened"
     colour = STATUS_COLOURS.get(status, "#6b7280")
-    date = format_date(event.date, event.date_precision)
+    date = format_date(event.date, event.date_precision, lang)
     actors = actor_names(story, event.actors)
     parts = [
         f'<div class="gs-item gs-event" style="border-color:{colour}">',
         (f'<div class="gs-item-head"><b>{html.escape(date)}</b> '
-        f'<span class="gs-status" style="background:{colour}">{html.escape(status)}</span></div>'),
+        f'<span class="gs-status" style="background:{colour}">{html.escape(status_label(status, lang))}</span></div>'),
         f"<div>{html.escape(event.summary)}</div>",
     ]
     if actors:
-        parts.append(f'<div class="gs-actors">Actors: {html.escape(", ".join(actors))}</div>')
+        parts.append(f'<div class="gs-actors">{html.escape(t("actors", lang, names=", ".join(actors)))}</div>')
     parts.append(event_context_html(story, event))
     parts.append("</div>")
     return "".join(parts)
 
 
-def quote_html(story: Story, quote: Quote) -> str:
+def quote_html(story: Story, quote: Quote, lang: str | None = None) -> str:
     """One quote: speaker, the words, a link to its sentence in the article panel (and in the source)."""
-    speaker = quote.speaker or quote.speaker_mention or "unknown speaker"
+    speaker = quote.speaker or quote.speaker_mention or t("unknown_speaker", lang)
     if quote.speaker_id:
         speaker = next((p.name for p in story.people if p.id == quote.speaker_id), speaker)
     words = quote.text.strip().strip("«»\"“”").strip()
-    links = [f'<a href="#{quote_anchor(quote)}">in the article ↓</a>']
+    links = [f'<a href="#{quote_anchor(quote)}">{html.escape(t("in_article", lang))}</a>']
     source = story.article.source or ""
     if source.startswith(("http://", "https://")):
         fragment = urlquote(words[:80], safe="")
         links.append(
-            f'<a href="{html.escape(source, quote=True)}#:~:text={fragment}" target="_blank" rel="noopener">at the source ↗</a>'
+            f'<a href="{html.escape(source, quote=True)}#:~:text={fragment}" target="_blank" rel="noopener">'
+            f'{html.escape(t("at_source", lang))}</a>'
         )
     return (
         f'<div class="gs-item gs-quote-item"><div class="gs-quote">'
@@ -144,17 +147,17 @@ def mentions_html(story: Story, place: Place) -> str:
     return "".join(rows)
 
 
-def legend_chips(kinds: list[str]) -> str:
+def legend_chips(kinds: list[str], lang: str | None = None) -> str:
     """Coloured chips naming the kinds highlighted in the article."""
     chips = [
-        f'<span class="gs-chip" style="background:{tint(KIND_STYLES[k].colour, 0.3)}">{html.escape(KIND_STYLES[k].label)}</span>'
+        f'<span class="gs-chip" style="background:{tint(KIND_STYLES[k].colour, 0.3)}">{html.escape(kind_label(k, lang))}</span>'
         for k in kinds
         if k in KIND_STYLES
     ]
     return "".join(chips)
 
 
-def article_html(story: Story, selected: str | None = None) -> str:
+def article_html(story: Story, selected: str | None = None, lang: str | None = None) -> str:
     """The article text with place mentions highlighted in their kind's colour and quotes anchored.
 
     Overlapping mentions keep the earliest (then longest); the selected place's mentions are outlined.
@@ -190,7 +193,7 @@ def article_html(story: Story, selected: str | None = None) -> str:
         place = mark[2]
         colour = tint(kind_style(place.kind).colour, 0.3)
         cls = ' class="gs-sel"' if place.id == selected else ""
-        title = html.escape(f"{place.name} ({place.kind})", quote=True)
+        title = html.escape(f"{place.name} ({kind_label(place.kind, lang).lower()})", quote=True)
         out.append(f'<mark{cls} style="background:{colour}" title="{title}">{chunk}</mark>')
     if open_quote is not None:
         out.append("</span>")

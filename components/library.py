@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import state
 from components.html import md_escape
+from components.i18n import format_date, t
 from components.stories import story_names
 from geostory.errors import GeostoryError
 from geostory.library import SEED_ID, Library
@@ -20,24 +21,24 @@ CONFIRM_KEY = "gs_lib_confirm"
 def render_page_switch(*, key: str = state.PAGE_KEY) -> str:
     """Story / all stories: the page shown (mirrored in ``?view=``)."""
     st.session_state[key] = state.page()
-    labels = {"story": "One story", "corpus": "All stories on one map"}
-    return st.radio("Show", state.PAGES, key=key, format_func=labels.get, horizontal=True,
+    labels = {"story": t("page_story"), "corpus": t("page_corpus")}
+    return st.radio(t("page_switch"), state.PAGES, key=key, format_func=labels.get, horizontal=True,
                     on_change=lambda: state.set_page(st.session_state[key]))
 
 
 def _label(entries: dict, name: str) -> str:
     entry = entries.get(name)
     if entry is None:
-        return f"{name} (file)"
-    fixes = f" · {entry.overrides} correction(s)" if entry.overrides else ""
-    date = f" · {entry.published}" if entry.published else ""
+        return t("story_file", name=name)
+    fixes = f" · {t('corrections_n', n=entry.overrides)}" if entry.overrides else ""
+    date = f" · {format_date(entry.published)}" if entry.published else ""
     return f"{entry.title}{date}{fixes}"
 
 
 def render_library(library: Library, current: str) -> None:
     """Search and open saved stories; rename or delete the one open."""
-    st.markdown("**Story library**")
-    query = st.text_input("Search the library", key=SEARCH_KEY, placeholder="title, place, words…")
+    st.markdown(f"**{t('library')}**")
+    query = st.text_input(t("library_search"), key=SEARCH_KEY, placeholder=t("library_search_hint"))
     found = library.list(query)
     entries = {e.id: e for e in found}
     names = list(entries)
@@ -46,40 +47,40 @@ def render_library(library: Library, current: str) -> None:
     if current not in names:
         names = [current, *names]
     if query:
-        st.caption(md_escape(f"{len(found)} saved stor{'y' if len(found) == 1 else 'ies'} match {query!r}."))
+        st.caption(md_escape(t("library_found", n=len(found), query=repr(query))))
     st.session_state[PICK_KEY] = current
 
     def switch() -> None:
         state.set_story_name(st.session_state[PICK_KEY])
 
-    st.selectbox("Story", names, key=PICK_KEY, format_func=lambda n: _label(entries, n), on_change=switch)
+    st.selectbox(t("story"), names, key=PICK_KEY, format_func=lambda n: _label(entries, n), on_change=switch)
     if current not in entries:
         return
-    with st.expander("Rename or delete this story"):
-        st.text_input("New title", key=f"{RENAME_KEY}_{current}", value=entries[current].title)
-        st.button("Rename", key=f"{RENAME_KEY}_go", on_click=_rename, args=(library, current))
+    with st.expander(t("rename_or_delete")):
+        st.text_input(t("new_title"), key=f"{RENAME_KEY}_{current}", value=entries[current].title)
+        st.button(t("rename"), key=f"{RENAME_KEY}_go", on_click=_rename, args=(library, current))
         if current == SEED_ID:
-            st.caption("The seed story always stays in the library.")
+            st.caption(t("seed_stays"))
             return
-        st.checkbox("Yes, delete it", key=CONFIRM_KEY)
-        st.button("Delete", key=DELETE_KEY, on_click=_delete, args=(library, current),
+        st.checkbox(t("delete_confirm"), key=CONFIRM_KEY)
+        st.button(t("delete"), key=DELETE_KEY, on_click=_delete, args=(library, current),
                   disabled=not st.session_state.get(CONFIRM_KEY))
 
 
 def _rename(library: Library, name: str) -> None:
     try:
         library.rename(name, st.session_state.get(f"{RENAME_KEY}_{name}") or "")
-        state.notify("Renamed.")
+        state.notify(t("renamed"))
     except (GeostoryError, KeyError) as exc:
-        state.notify(md_escape(f"Could not rename: {exc}"))
+        state.notify(md_escape(t("rename_failed", error=exc)))
 
 
 def _delete(library: Library, name: str) -> None:
     try:
         library.delete(name)
     except GeostoryError as exc:
-        state.notify(md_escape(f"Could not delete: {exc}"))
+        state.notify(md_escape(t("delete_failed", error=exc)))
         return
     st.session_state[CONFIRM_KEY] = False
-    state.notify("Story deleted.")
+    state.notify(t("deleted"))
     state.set_story_name(SEED_ID)

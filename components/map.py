@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from components import state
+from components.i18n import t
 from geostory.maps import build_base_map, build_place_layer
 from geostory.maps.assets import load_basemap
 from geostory.model import Story
@@ -31,10 +32,7 @@ def render_map(
     """
     basemap = load_basemap()
     if basemap is None:
-        st.warning(
-            "The offline basemap (data/basemap/countries.geojson) is missing: without internet the map "
-            "has no background. Regenerate it with `python data/basemap/make.py`."
-        )
+        st.warning(t("basemap_missing"))
     base = build_base_map(story, basemap=basemap)
     places = build_place_layer(story, selected=selected, visible=visible)
     view = state.view()
@@ -55,5 +53,5 @@ def render_map(
     if visible is not None:
         shown = sum(1 for pid in mapped if pid in visible)
         if shown < len(mapped):
-            st.caption(f"Showing {shown} of {len(mapped)} places: those with events in the chosen dates.")
+            st.caption(t("map_filtered", shown=shown, total=len(mapped)))
     return state.selected_place(story)

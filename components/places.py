@@ -15,7 +15,8 @@ from components.html import (
     place_quotes,
     quote_html,
 )
-from geostory.maps.style import kind_style, override_note
+from components.i18n import kind_label, override_label, t
+from geostory.maps.style import kind_style
 from geostory.model import Place, Story
 
 PANEL_KEY = "place_panel"
@@ -26,8 +27,8 @@ def _option_label(story: Story, place_id: str) -> str:
     if place is None:
         return place_id
     where = f", {place.country}" if place.country else ""
-    unmapped = "" if place.resolved else " — not on the map"
-    return f"{place.name} ({place.kind}{where}){unmapped}"
+    unmapped = "" if place.resolved else f" — {t('not_on_map')}"
+    return f"{place.name} ({kind_label(place.kind).lower()}{where}){unmapped}"
 
 
 def render_place_picker(story: Story, *, key: str = state.PICKER_KEY) -> str | None:
@@ -36,12 +37,12 @@ def render_place_picker(story: Story, *, key: str = state.PICKER_KEY) -> str | N
     if st.session_state.get(key) not in ids:
         st.session_state[key] = None
     return st.selectbox(
-        "Find a place",
+        t("place_search"),
         ids,
         index=None,
         key=key,
         format_func=lambda pid: _option_label(story, pid),
-        placeholder=f"Search {len(ids)} places…",
+        placeholder=t("place_search_hint", n=len(ids)),
         on_change=state.on_pick,
         args=(story,),
     )
@@ -61,41 +62,41 @@ def render_place_panel(story: Story, place_id: str | None, *, key: str = PANEL_K
 def _render_place(story: Story, place: Place) -> None:
     style = kind_style(place.kind)
     st.subheader(place.name, anchor=False)
-    facts = [f'<span style="color:{style.colour}; font-weight:600">{html.escape(style.label)}</span>']
+    facts = [f'<span style="color:{style.colour}; font-weight:600">{html.escape(kind_label(place.kind))}</span>']
     if place.country:
         facts.append(html.escape(place.country))
     if place.resolved:
         facts.append(f"{place.lat:.3f}, {place.lon:.3f}")
     else:
-        facts.append("not on the map (no coordinates)")
+        facts.append(t("no_coordinates"))
     if place.provider:
-        facts.append(html.escape(f"via {place.provider}" + (f" ({place.confidence:.0%})" if place.confidence else "")))
+        facts.append(html.escape(t("via", provider=place.provider) + (f" ({place.confidence:.0%})" if place.confidence else "")))
     st.markdown('<div class="gs-item-head">' + " · ".join(facts) + "</div>", unsafe_allow_html=True)
     if place.note:
         st.caption(place.note)
-    if override_note(place):
-        st.markdown(f'<div class="gs-item-head gs-override">✎ {html.escape(override_note(place).capitalize())}</div>',
+    if note := override_label(place.override):
+        st.markdown(f'<div class="gs-item-head gs-override">✎ {html.escape(note.capitalize())}</div>',
                     unsafe_allow_html=True)
 
     events = place_events(story, place.id)
-    st.markdown(f"**Events** ({len(events)})")
+    st.markdown(f"**{t('events')}** ({len(events)})")
     if events:
         st.markdown("".join(event_html(story, e) for e in events), unsafe_allow_html=True)
     else:
-        st.caption("No event of the story is linked to this place.")
+        st.caption(t("no_event_here"))
 
     quotes = place_quotes(story, place.id)
-    st.markdown(f"**Quotes** ({len(quotes)})")
+    st.markdown(f"**{t('quotes')}** ({len(quotes)})")
     if quotes:
         st.markdown("".join(quote_html(story, q) for q in quotes), unsafe_allow_html=True)
     else:
-        st.caption("No quote is linked to this place.")
+        st.caption(t("no_quote_here"))
 
-    st.markdown(f"**Mentions in the article** ({len(place.mentions)})")
+    st.markdown(f"**{t('mentions')}** ({len(place.mentions)})")
     if place.mentions:
         st.markdown(mentions_html(story, place), unsafe_allow_html=True)
     st.button(
-        "Clear selection",
+        t("clear_selection"),
         key=f"{PANEL_KEY}_clear",
         on_click=state.select_place,
         args=(story, None),
@@ -104,18 +105,18 @@ def _render_place(story: Story, place: Place) -> None:
 
 
 def _render_overview(story: Story) -> None:
-    st.subheader("Places of the story", anchor=False)
-    st.caption("Click a marker on the map or search a place to see its events, quotes and mentions.")
+    st.subheader(t("places_of_story"), anchor=False)
+    st.caption(t("places_hint"))
     rows = sorted(story.places, key=lambda p: (-len(p.mentions), p.name.casefold()))
     lines = []
     for p in rows:
         style = kind_style(p.kind)
-        extra = "" if p.resolved else " · <i>not on the map</i>"
-        if override_note(p):
-            extra += f" · <i>{html.escape(override_note(p))}</i>"
+        extra = "" if p.resolved else f" · <i>{html.escape(t('not_on_map'))}</i>"
+        if note := override_label(p.override):
+            extra += f" · <i>{html.escape(note)}</i>"
+        counts = f"{t('mentions_n', n=len(p.mentions))} · {t('events_n', n=len(story.events_at(p.id)))}"
         lines.append(
             f'<div class="gs-item" style="border-color:{style.colour}"><b>{html.escape(p.name)}</b> '
-            f'<span class="gs-actors">{html.escape(style.label.lower())} · {len(p.mentions)} mention(s) · '
-            f"{len(story.events_at(p.id))} event(s){extra}</span></div>"
+            f'<span class="gs-actors">{html.escape(kind_label(p.kind).lower())} · {html.escape(counts)}{extra}</span></div>'
         )
     st.markdown("".join(lines), unsafe_allow_html=True)

@@ -1,7 +1,8 @@
 """The dashboard's session state: every key lives here, and the selection is mirrored in the URL.
 
-URL query parameters: ``?story=NAME`` (a library id; default :data:`DEFAULT_STORY`), ``?place=ID`` and
-``?view=corpus`` (all saved stories on one map), so a copied link reopens the same story, selection and view.
+URL query parameters: ``?story=NAME`` (a library id; default :data:`DEFAULT_STORY`), ``?place=ID``,
+``?view=corpus`` (all saved stories on one map) and ``?lang=fr|en`` (the interface language, see
+:mod:`components.i18n`), so a copied link reopens the same story, selection, view and language.
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ def share_link(story_name: str, place_id: str | None = None) -> str:
     """The link that reopens a story (and a place) on this server, absolute when the page URL is known."""
     from urllib.parse import urlencode
 
-    query = urlencode({STORY_PARAM: story_name, **({PLACE_PARAM: place_id} if place_id else {})})
+    from components.i18n import LANG_PARAM, current
+
+    query = urlencode({STORY_PARAM: story_name, **({PLACE_PARAM: place_id} if place_id else {}), LANG_PARAM: current()})
     base = ""
     try:
         base = (st.context.url or "").split("?")[0].split("#")[0]

@@ -86,22 +86,22 @@ def get_story(name: str, library: Library | None = None) -> Story:
 
 def load_story_or_stop(name: str, library: Library | None = None) -> Story:
     """The Story called ``name``, or a clear ``st.error`` (never a traceback) and the end of this run."""
+    from components.i18n import t
+
     try:
         return get_story(name, library)
     except FileNotFoundError as exc:
-        detail = exc if not _NAME_RE.match(name) else f"{story_path(name)} does not exist"
+        detail = exc if not _NAME_RE.match(name) else t("story_missing_file", path=story_path(name))
         hint = (
-            "Regenerate the seed story with `python -m geostory extract data/seed/article.fr.txt --lang fr "
+            t("seed_hint") + " `python -m geostory extract data/seed/article.fr.txt --lang fr "
             "--published 2023-09-14 --format json > data/seed.story.json`."
             if name == SEED_ID
-            else "Open a story of the library from the sidebar, or map a new article."
+            else t("open_other_hint")
         )
-        st.error(f"**Story {name!r} not found.** {detail}.\n\n{hint}")
+        st.error(t("story_not_found", name=repr(name), detail=detail) + f"\n\n{hint}")
     except (GeostoryError, UnicodeError, OSError) as exc:
-        st.error(
-            f"**Story {name!r} cannot be read.** {exc}\n\n"
-            "The file is not a valid geostory Story JSON; regenerate it with `python -m geostory extract ... --format json`."
-        )
+        st.error(t("story_unreadable", name=repr(name), error=exc) + "\n\n" + t("story_unreadable_hint")
+                 + " `python -m geostory extract ... --format json`.")
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
 

@@ -8,8 +8,9 @@ import html
 import streamlit as st
 
 from components import state
+from components.article import SCROLL_CSS, scroll_region
 from components.html import STATUS_COLOURS
-from geostory.maps.style import format_date
+from components.i18n import format_date, status_label, t
 from geostory.maps.timeline import dated_events, story_period
 from geostory.model import Event, Story
 
@@ -30,7 +31,7 @@ TIMELINE_CSS = """
 """
 
 
-def timeline_html(story: Story, chosen: tuple[dt.date, dt.date] | None = None) -> str:
+def timeline_html(story: Story, chosen: tuple[dt.date, dt.date] | None = None, lang: str | None = None) -> str:
     """Dated events on a time axis, then listed by date; those outside ``chosen`` are faded. Escaped."""
     rows = dated_events(story)
     if not rows:
@@ -47,7 +48,7 @@ def timeline_html(story: Story, chosen: tuple[dt.date, dt.date] | None = None) -
         inside = a <= chosen[1] and b >= chosen[0]
         colour = STATUS_COLOURS.get(event.status, "#6b7280")
         x = pos(a) if first != last else 50.0
-        label = format_date(event.date, event.date_precision)
+        label = format_date(event.date, event.date_precision, lang)
         dots.append(
             f'<span class="gs-tl-dot" style="left:{x:.2f}%;background:{colour};opacity:{1 if inside else 0.3}" '
             f'title="{html.escape(label + ": " + event.summary, quote=True)}"></span>'
@@ -59,7 +60,7 @@ def timeline_html(story: Story, chosen: tuple[dt.date, dt.date] | None = None) -
         + '<div class="gs-tl"><div class="gs-tl-axis">'
         + "".join(dots + _ticks(stops))
         + '</div><div class="gs-tl-list">'
-        + "".join(_event_row(story, event, a <= chosen[1] and b >= chosen[0]) for event, a, b in rows)
+        + "".join(_event_row(story, event, a <= chosen[1] and b >= chosen[0], lang) for event, a, b in rows)
         + "</div></div>"
     )
 
@@ -83,14 +84,14 @@ def _ticks(stops: list[tuple[float, str]], gap: float = 18.0) -> list[str]:
     return ticks
 
 
-def _event_row(story: Story, event: Event, inside: bool) -> str:
+def _event_row(story: Story, event: Event, inside: bool, lang: str | None = None) -> str:
     colour = STATUS_COLOURS.get(event.status, "#6b7280")
     names = [p.name for pid in event.places if (p := story.place(pid)) is not None]
     where = f' <span class="gs-tl-where">— {html.escape(", ".join(names))}</span>' if names else ""
     return (
         f'<div class="gs-tl-ev{"" if inside else " gs-out"}">'
-        f'<span class="gs-tl-date">{html.escape(format_date(event.date, event.date_precision))}</span>'
-        f'<span class="gs-tl-chip" style="background:{colour}">{html.escape(event.status)}</span>'
+        f'<span class="gs-tl-date">{html.escape(format_date(event.date, event.date_precision, lang))}</span>'
+        f'<span class="gs-tl-chip" style="background:{colour}">{html.escape(status_label(event.status, lang))}</span>'
         f"<span>{html.escape(event.summary)}{where}</span></div>"
     )
 
@@ -100,9 +101,9 @@ def render_timeline(story: Story, *, key: str = state.DATES_KEY) -> tuple[dt.dat
     rows = dated_events(story)
     undated = len(story.events) - len(rows)
     period = story_period(story)
-    st.markdown("**Timeline**")
+    st.markdown(f"**{t('timeline')}**")
     if period is None:
-        st.caption(f"None of the {len(story.events)} events has a date.")
+        st.caption(t("no_dates", n=len(story.events)))
         return None
     first, last = period
     chosen = (first, last)
@@ -110,19 +111,19 @@ def render_timeline(story: Story, *, key: str = state.DATES_KEY) -> tuple[dt.dat
         if key in st.session_state and not _valid(st.session_state[key], first, last):
             del st.session_state[key]
         chosen = st.slider(
-            "Show places with events between",
+            t("date_range"),
             min_value=first,
             max_value=last,
             value=st.session_state.get(key, (first, last)),
             step=dt.timedelta(days=1),
-            format="D MMM YYYY",
+            format=t("slider_date_format"),
             key=key,
         )
-    with st.container(height=230, border=False):
-        st.markdown(timeline_html(story, chosen), unsafe_allow_html=True)
-    note = f"{len(rows)} dated event(s)"
+    st.markdown(SCROLL_CSS + scroll_region(timeline_html(story, chosen), label=t("timeline_events"), height=230),
+                unsafe_allow_html=True)
+    note = t("dated_n", n=len(rows))
     if undated:
-        note += f"; {undated} undated, not on the timeline (their places show when the whole period is selected)"
+        note += "; " + t("undated_n", n=undated)
     st.caption(note + ".")
     return chosen
 

@@ -38,6 +38,12 @@ def seed_places() -> list[str]:
 
 
 @pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """These tests read the English interface; the French default is checked in tests/test_i18n.py."""
+    monkeypatch.setenv("GEOSTORY_UI_LANG", "en")
+
+
+@pytest.fixture(autouse=True)
 def library(monkeypatch, tmp_path):
     """Every test gets its own empty story library (never the user's), and no legacy story folder."""
     from components import stories
@@ -83,7 +89,7 @@ def test_page_opens_on_the_story(sample_app):
     assert not at.exception and not at.error
     assert at.title[0].value == story.article.title
     page = texts(at)
-    assert "Published 14 Sep 2023" in page and "Russia, North Korea" in page
+    assert "Published Sep 14, 2023" in page and "Russia, North Korea" in page
     assert "16 of 16 places on the map" in page
     assert at.selectbox(key=state.PICKER_KEY).value is None
     assert panel_heading(at) == "Places of the story"
@@ -311,8 +317,8 @@ def test_place_panel_component():
 def test_place_panel_orders_events_by_date():
     at = AppTest.from_function(_panel_app, args=(str(SAMPLE), "kremlin"), default_timeout=TIMEOUT).run()
     events = next(m.value for m in at.markdown if 'class="gs-item gs-event"' in m.value)
-    dates = re.findall(r"<b>(\d+ Sep 2023|undated)</b>", events)
-    assert dates == ["13 Sep 2023", "14 Sep 2023"]
+    dates = re.findall(r"<b>(Sep \d+, 2023|undated)</b>", events)
+    assert dates == ["Sep 13, 2023", "Sep 14, 2023"]
     quotes = next(m.value for m in at.markdown if 'class="gs-item gs-quote-item"' in m.value)
     assert quotes.count("Dmitri Peskov") == 3 and "Poutine</span>" not in quotes
 
@@ -320,7 +326,7 @@ def test_place_panel_orders_events_by_date():
 def test_place_panel_overview_when_nothing_selected():
     at = AppTest.from_function(_panel_app, args=(str(SAMPLE), None), default_timeout=TIMEOUT).run()
     assert at.subheader[0].value == "Places of the story"
-    overview = next(m.value for m in at.markdown if "mention(s)" in m.value)
+    overview = next(m.value for m in at.markdown if " mentions · " in m.value)
     assert overview.index("North Korea") < overview.index("Vladivostok")  # by number of mentions
 
 
@@ -379,7 +385,7 @@ def test_timeline_component():
     at = AppTest.from_function(_timeline_app, args=(str(SAMPLE),), default_timeout=TIMEOUT).run()
     body = next(m.value for m in at.markdown if "gs-tl" in m.value and "<div" in m.value)
     assert body.count('class="gs-tl-dot"') == 10
-    assert re.findall(r'class="gs-tl-tick"[^>]*>([^<]+)<', body) == ["13 Sep 2023", "14 Sep 2023"]
+    assert re.findall(r'class="gs-tl-tick"[^>]*>([^<]+)<', body) == ["Sep 13, 2023", "Sep 14, 2023"]
     assert "3 undated" in texts(at)
     at.slider(key=state.DATES_KEY).set_value((dt.date(2023, 9, 13), dt.date(2023, 9, 13))).run()
     body = next(m.value for m in at.markdown if "gs-tl" in m.value and "<div" in m.value)

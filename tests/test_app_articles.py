@@ -22,12 +22,13 @@ TIMEOUT = 90
 
 @pytest.fixture(autouse=True)
 def library(monkeypatch, tmp_path) -> Library:
-    """An empty library of its own for each test, the sample story folder, no legacy folder."""
+    """An empty library of its own for each test, the sample story folder, no legacy folder, English."""
     from components import stories
 
     path = tmp_path / "library" / "stories.sqlite"
     monkeypatch.setenv("GEOSTORY_LIBRARY", str(path))
     monkeypatch.setenv("GEOSTORY_STORY_DIR", str(SAMPLE.parent))
+    monkeypatch.setenv("GEOSTORY_UI_LANG", "en")  # the English interface; French is checked in tests/test_i18n.py
     monkeypatch.setattr(stories, "legacy_dir", lambda: tmp_path / "legacy")
     return Library(path)
 
@@ -127,7 +128,7 @@ def test_library_sidebar_search_rename_delete(library):
     at.sidebar.button(key="gs_lib_rename_go").click().run()
     assert library.get("mine").article.title == "Renamed story" and at.title[0].value == "Renamed story"
     at.sidebar.text_input(key="gs_lib_search").input("renamed").run()
-    assert at.sidebar.selectbox(key=state.STORY_PICKER_KEY).options == ["Renamed story · 2023-09-14"]
+    assert at.sidebar.selectbox(key=state.STORY_PICKER_KEY).options == ["Renamed story · Sep 14, 2023"]
     at.sidebar.checkbox(key="gs_lib_confirm").check().run()
     at.sidebar.button(key="gs_lib_delete").click().run()
     assert "mine" not in library and param(at, "story") == "seed"
@@ -211,7 +212,7 @@ def test_import_a_story_json(library):
 def test_exports_and_share_link():
     at = app(place="kremlin")
     code = next(c.value for c in at.code)
-    assert code.endswith("?story=sample&place=kremlin")
+    assert code.endswith("?story=sample&place=kremlin&lang=en")
     labels = [b.label for b in at.get("download_button")]
     assert sorted(labels) == sorted(["Story JSON", "GeoJSON", "CSV: places", "CSV: events", "CSV: quotes", "HTML map (offline)"])
 
