@@ -10,7 +10,7 @@ from collections import Counter
 import numpy as np
 
 from geostory.extract.places import Match
-from geostory.gazetteer.index import ALT, Entry, Gazetteer
+from geostory.gazetteer.index import ALT, MAIN, Entry, Gazetteer
 
 __all__ = ["AnchorPoints", "anchors", "area_support", "containers", "coordinated_lists", "count_areas",
            "country_evidence", "feature_class", "others"]
@@ -55,7 +55,8 @@ def containers(text: str, match: Match, gaz: Gazetteer) -> list[Entry]:
     found = [e for e in gaz.lookup(m.group(1)) if e.kind in ("country", "region")]
     if m.group(0).lstrip().startswith("("):
         return found  # parentheses always give the container: "Vienne (Isère)"
-    levels = {feature_class(e) for e in match.entries if not e.flags & ALT and e.kind in ("country", "region")}
+    levels = {feature_class(e) for e in match.entries
+              if (e.flags & MAIN or not e.flags & ALT) and e.kind in ("country", "region")}
     return [e for e in found if feature_class(e) not in levels]
 
 

@@ -29,6 +29,7 @@ PLURAL_CUES = {"counties": {"ADM2"}, "states": {"ADM1"}, "provinces": {"ADM1", "
                "pays": {"PCLI"}, "rivers": {"river"}, "islands": {"island"}, "lakes": {"lake"}}
 _PLURAL_CUE = re.compile(r"^\s+([^\W\d_]+)")
 LIST_WEIGHT = 4.0  # a list item's reading of the same level as the other items ("Oregon" among states)
+HAMLET = 10_000  # below this, a town named like a country or a curated feature gets no help from the context
 
 
 def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: str = "fr",
@@ -54,7 +55,7 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
         top_city = max((x.entry.population for x in scored if x.entry.kind == "city"), default=0)
         for sc in scored:
             e = sc.entry
-            if strong and e.kind == "city" and e.population < 1000:
+            if strong and e.kind == "city" and e.population < HAMLET:
                 continue  # a hamlet called "Middle East" or "English" gets no help from the context
             # a namesake fifty times smaller than the best-known city of that name needs local evidence (its county,
             # its state), not just its country: "US officials" in Geneva talks do not make it Geneva, New York
@@ -79,6 +80,11 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
                     sc.score += 10.0
                     sc.reasons.append(f"contained in {c.name}")
                     break
+        if cues and cues[-1] == "the" and any(x.entry.curated and x.entry.kind != "city" for x in scored):
+            for sc in scored:  # "the Pacific", "the Middle East": the ocean or the region, not a same-named town
+                if sc.entry.kind == "city" and not fold(sc.entry.name).startswith("the "):
+                    sc.score -= 3.0
+                    sc.reasons.append("a town is rarely 'the ...'")
         if lang == "fr":
             for sc in scored:
                 if sc.entry.kind == "city" and cues and cues[-1] in PLACE_PREPOSITIONS:

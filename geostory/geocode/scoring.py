@@ -30,6 +30,7 @@ CUE_FEATURES: dict[str, set[str]] = {
 }
 KIND_PRIOR = {"country": 6.0, "region": 1.0, "city": 0.0, "landmark": 2.0, "water": 1.5, "other": 0.5}
 _WORD = re.compile(r"[^\W\d_]+")
+_LOCATIVE = {"in", "at", "near", "from", "into", "outside", "across", "dans", "en", "pres", "vers", "depuis"}
 
 
 @dataclass
@@ -42,14 +43,25 @@ class Scored:
 
 
 def own_cues(text: str, matches: list[Match]) -> dict[int, list[str]]:
-    """Per match (by ``id``), its cue words that are not part of the place named just before it: in "New York City
-    and Florida", "city" is New York's, not a cue for Florida."""
+    """Per match (by ``id``), its cue words that are not inside another place's name: in "New York City and
+    Florida", "city" is New York's, not a cue for Florida; in "a village in southern Macedonia", "village" is the
+    village's, not Macedonia's (a cue before a locative preposition names something else)."""
     out: dict[int, list[str]] = {}
-    prev_end = 0
+    spans: list[tuple[int, int]] = []
     for m in sorted(matches, key=lambda m: m.start):
-        gap = {fold(w) for w in _WORD.findall(text[max(prev_end, m.start - 80): m.start])} if m.cues else set()
-        out[id(m)] = [c for c in m.cues if c in gap]
-        prev_end = max(prev_end, m.end)
+        cues: list[str] = []
+        if m.cues:
+            w0 = max(0, m.start - 80)
+            window = list(text[w0: m.start])
+            for s, e in spans:
+                if e > w0:
+                    window[max(s, w0) - w0: min(e, m.start) - w0] = " " * (min(e, m.start) - max(s, w0))
+            words = {fold(w) for w in _WORD.findall("".join(window))}
+            cues = [c for c in m.cues if c in words]
+            cut = max((i for i, c in enumerate(cues) if c in _LOCATIVE), default=-1)
+            cues = cues[max(cut, 0):]
+        out[id(m)] = cues
+        spans.append((m.start, m.end))
     return out
 
 
