@@ -4,7 +4,9 @@ axe-core (``tests/vendor/axe-core/axe.min.js``, from the npm registry; a test as
 injected with Playwright into the running dashboard (``tests/apprunner.py``: ``streamlit run`` on a free port, every
 non-local request aborted). Three views are scanned: the seed story as it opens (page and map iframe), the seed with
 a place selected (``?place=``), and the sidebar opened. Serious and critical violations fail the test; a rule that
-axe could not evaluate also fails it (an unevaluated rule is not a pass).
+axe could not evaluate also fails it (an unevaluated rule is not a pass). Keyboard: Tab from the top of the page
+reaches every control (language switch, place search, both ends of the date range, the scrolling timeline and
+article regions, the map, the downloads), and the language switch works with the arrow keys and Space.
 
 The peak resident memory of a Streamlit server showing the seed is written to ``artifacts/dashboard-memory.json``
 and compared with Streamlit Community Cloud's smallest memory allowance (690 MB).
@@ -39,19 +41,6 @@ ARTIFACTS = ROOT / "artifacts"
 BLOCKING = ("serious", "critical")
 CLOUD_MIN_MEMORY_MB = 690  # Community Cloud: "Memory: 690MB minimum, 2.7GBs maximum" (docs, resource limits)
 
-# Serious violations present on the seed dashboard, in files this test does not own (components/, .streamlit/).
-# Each is (view, rule, where). The fixes are listed in docs/deploy.md ("Accessibility"). When they are fixed the test
-# passes, strict xfail turns that into a failure: then empty this set and remove the xfail marker.
-KNOWN = {
-    ("seed", "color-contrast", "#828180 on #ffffff"),  # st.caption text, 3.88:1 (needs 4.5:1)
-    ("seed", "scrollable-region-focusable", "stVerticalBlock height=230px"),  # timeline event list
-    ("seed", "scrollable-region-focusable", "stVerticalBlock height=420px"),  # article text
-    ("place", "color-contrast", "#828180 on #ffffff"),
-    ("place", "scrollable-region-focusable", "stVerticalBlock height=230px"),
-    ("place", "scrollable-region-focusable", "stVerticalBlock height=420px"),
-    ("sidebar", "color-contrast", "#7f7e7d on #f8f8f7"),  # st.caption in the sidebar, 3.81:1
-}
-
 _RUN_AXE = """async (include) => {
     const r = await axe.run(include ? {include: [[include]]} : document,
                             {iframes: false, resultTypes: ['violations', 'incomplete']});
@@ -63,10 +52,6 @@ _RUN_AXE = """async (include) => {
         errors: r.incomplete.filter(v => v.error).map(v => ({id: v.id, error: String(v.error.message || v.error)})),
     };
 }"""
-
-
-class KnownViolations(AssertionError):
-    """Only the violations listed in KNOWN were found."""
 
 
 def _require_chromium() -> None:
@@ -191,11 +176,6 @@ def write_report(name: str, data) -> None:
     (ARTIFACTS / name).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
-@pytest.mark.xfail(strict=True, raises=KnownViolations, reason=(
-    "serious axe-core violations in components/ and .streamlit/config.toml (not owned here): "
-    "color-contrast of st.caption text #828180 on #ffffff = 3.88:1 and #7f7e7d on #f8f8f7 (sidebar) = 3.81:1, "
-    "needs 4.5:1; scrollable-region-focusable on st.container(height=230) in components/timeline.py and "
-    "st.container(height=420) in components/article.py (no focusable content); fixes in docs/deploy.md"))
 def test_seed_dashboard_has_no_serious_accessibility_violations(server, browser):
     violations, errors = [], []
     page = open_seed(browser, server.url + "/")
@@ -220,13 +200,57 @@ def test_seed_dashboard_has_no_serious_accessibility_violations(server, browser)
 
     write_report("a11y-violations.json", {"violations": violations, "errors": errors})
     assert not errors, f"axe could not evaluate these rules (that is not a pass): {errors}"
-    keys = {(v["view"], v["rule"], v["where"]) for v in violations}
-    new = sorted(keys - KNOWN)
-    assert not new, "new serious/critical violations:\n" + "\n".join(
+    assert not violations, "serious/critical violations:\n" + "\n".join(
         f"{v['view']}: {v['rule']} ({v['impact']}) at {v['where']}: {v['html'][:160]}\n  {v['summary']}"
-        for v in violations if (v["view"], v["rule"], v["where"]) in set(new))
-    if keys:
-        raise KnownViolations("known serious violations remain: " + "; ".join(map(str, sorted(keys))))
+        for v in violations)
+
+
+_FOCUSED = """() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return null;
+    const group = e.closest('[role=radiogroup]');
+    return {tag: e.tagName.toLowerCase(), role: e.getAttribute('role') || '', label: e.getAttribute('aria-label') || '',
+            group: group ? group.getAttribute('aria-label') || '' : '', text: (e.innerText || '').trim().slice(0, 60)};
+}"""
+
+
+def tab_through(page, presses: int = 300) -> list[dict]:
+    """What keyboard focus lands on, Tab after Tab from the top of the page (the map iframe counts once)."""
+    seen: list[dict] = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUSED)
+        if focused and focused not in seen:
+            seen.append(focused)
+    return seen
+
+
+def test_controls_are_keyboard_reachable(server, browser):
+    """Tab reaches the language switch, the place search, the date slider, both scrolling regions, the map and
+    the downloads: everything the mouse can use on the seed page."""
+    page = open_seed(browser, server.url + "/?lang=en")
+    seen = tab_through(page)
+    write_report("a11y-keyboard.json", seen)
+
+    def reached(**want) -> bool:
+        return any(all(f.get(k) == v for k, v in want.items()) for f in seen)
+
+    assert reached(role="radio", group="Interface language"), seen
+    assert reached(role="combobox", label="Find a place"), seen
+    ends = [f["label"] for f in seen if f["tag"] == "input" and f["label"].startswith("Show places with events")]
+    assert len(ends) == 2, seen  # both ends of the date range
+    assert reached(role="region", label="Timeline events") and reached(role="region", label="Article text"), seen
+    assert reached(tag="iframe"), seen  # the map: its controls and markers are inside
+    assert reached(tag="button", text="GeoJSON"), seen
+
+    # the switch works from the keyboard: focus it, arrow to the other language, the page turns French
+    page.locator("[role=radiogroup][aria-label='Interface language'] [role=radio][aria-checked=true]").focus()
+    page.keyboard.press("ArrowLeft")  # EN -> FR: the arrow keys move in the group, Space chooses
+    assert page.evaluate("document.activeElement.innerText") == "FR"
+    page.keyboard.press("Space")
+    page.get_by_role("heading", name="Les lieux du récit").wait_for(timeout=30000)
+    assert "lang=fr" in page.url
+    page.close()
 
 
 def test_dashboard_memory_within_cloud_allowance(browser, tmp_path):
