@@ -89,3 +89,54 @@ def test_a_country_name_does_not_pull_its_own_capital():
 def test_cities_win_over_same_named_municipalities():
     text = "Gabriela Siller, an economist in Monterrey, said markets were calm in Mexico."
     assert place(text, "Monterrey", "en").kind == "city"
+
+
+# --- resolution of given spans (as the gold-span benchmark does): lists, nouns around a name, containment -------
+
+def resolved(text, names, lang="en"):
+    """{surface: Place} for the first occurrence of each name in ``text``, resolved together."""
+    import re
+
+    from geostory.extract.places import Match
+    from geostory.gazetteer.index import get_gazetteer
+    from geostory.gazetteer.text import fold
+    from geostory.geocode.resolve import resolve_matches
+
+    gaz = get_gazetteer()
+    matches = []
+    for name in names:
+        s = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text).start()
+        words = [fold(w) for w in re.findall(r"[^\W\d_]+", text[:s])][-4:]
+        matches.append(Match(s, s + len(name), name, fold(name), gaz.lookup(name), cues=words))
+    matches.sort(key=lambda m: m.start)
+    places = resolve_matches(text, matches, gaz, lang=lang)
+    return {men.text: p for p in places for men in p.mentions}
+
+
+def test_a_list_of_states_is_states_not_same_named_towns():
+    text = "Losses were reported in Georgia, Oklahoma, Pennsylvania, Wisconsin and California this spring."
+    got = resolved(text, ["Georgia", "Oklahoma", "Pennsylvania", "Wisconsin", "California"])
+    for name in ("Oklahoma", "California", "Georgia"):
+        assert got[name].kind == "region" and got[name].country == "US", (name, got[name].reason)
+    assert "of the same kind as the places listed with it" in got["California"].reason
+    assert "contained in" not in got["Oklahoma"].reason  # "Oklahoma, Pennsylvania" is a list, not containment
+
+
+def test_a_list_of_countries_is_not_containment():
+    text = "Many countries, among them China, Japan, and the United Kingdom, have warned the agency."
+    got = resolved(text, ["China", "Japan", "United Kingdom"])
+    assert got["China"].kind == "country" and got["China"].country == "CN"
+
+
+def test_a_plural_noun_after_a_list_and_a_noun_after_a_name():
+    got = resolved("Storms hit Henry, Weakley and Carroll counties on Sunday.", ["Henry", "Weakley", "Carroll"])
+    assert got["Henry"].kind == "region" and "cue word 'counties'" in got["Henry"].reason
+    state = resolved("The cow came from a Washington state farm.", ["Washington"])["Washington"]
+    assert state.kind == "region" and state.lat > 45  # the state, not the capital
+
+
+def test_a_cue_word_belongs_to_the_place_it_qualifies():
+    got = resolved("Senators in New York City and Florida disagreed.", ["New York City", "Florida"])
+    assert got["Florida"].kind == "region" and got["Florida"].country == "US"  # "city" is New York's word
+    ocean = resolved("Birds of the Pacific flyway were tested in Oregon.", ["Pacific", "Oregon"])["Pacific"]
+    assert ocean.kind == "water"  # "the Pacific" is the ocean, not a town in the story's country

@@ -27,6 +27,10 @@ PLURAL_CUES = {"counties": {"ADM2"}, "states": {"ADM1"}, "provinces": {"ADM1", "
                "departements": {"ADM2"}, "departments": {"ADM2"}, "parishes": {"ADM2"}, "districts": {"ADM2"},
                "cities": {"PPL", "PPLC"}, "towns": {"PPL"}, "villes": {"PPL", "PPLC"}, "countries": {"PCLI"},
                "pays": {"PCLI"}, "rivers": {"river"}, "islands": {"island"}, "lakes": {"lake"}}
+# lower-case nouns right after a name that say what it is ("Washington state", "Kings county")
+NOUNS_AFTER = {"state": {"ADM1"}, "county": {"ADM2"}, "province": {"ADM1", "ADM2"}, "region": {"ADM1", "ADM2"},
+               "city": {"PPL", "PPLC"}, "river": {"river"}, "island": {"island"}}
+_NEXT_WORD = re.compile(r"^[ \t]+([a-z]+)\b")
 _PLURAL_CUE = re.compile(r"^\s+([^\W\d_]+)")
 LIST_WEIGHT = 4.0  # a list item's reading of the same level as the other items ("Oregon" among states)
 HAMLET = 10_000  # below this, a town named like a country or a curated feature gets no help from the context
@@ -80,6 +84,12 @@ def resolve_matches(text: str, matches: list[Match], gaz: Gazetteer, *, lang: st
                     sc.score += 10.0
                     sc.reasons.append(f"contained in {c.name}")
                     break
+        after = _NEXT_WORD.match(text[m.end: m.end + 30])
+        feats = NOUNS_AFTER.get(after.group(1), set()) if after else set()
+        for sc in scored if feats else ():  # "a Washington state farm", "the New York city council"
+            if sc.entry.feature in feats:
+                sc.score += 8.0
+                sc.reasons.append(f"followed by '{after.group(1)}'")
         if cues and cues[-1] == "the" and any(x.entry.curated and x.entry.kind != "city" for x in scored):
             for sc in scored:  # "the Pacific", "the Middle East": the ocean or the region, not a same-named town
                 if sc.entry.kind == "city" and not fold(sc.entry.name).startswith("the "):
@@ -175,7 +185,7 @@ def _one_sense_per_name(chosen: list[tuple[Match, list[Scored]]]) -> None:
         for sc in scored:
             totals.setdefault(m.key, Counter())[sc.entry.id] += sc.score
     for m, scored in chosen:
-        if not scored or any(r.startswith(("cue word", "contained in")) for r in scored[0].reasons):
+        if not scored or any(r.startswith(("cue word", "contained in", "followed by")) for r in scored[0].reasons):
             continue
         best_id = totals[m.key].most_common(1)[0][0]
         if scored[0].entry.id != best_id:
