@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -121,28 +121,38 @@ class Library:
 
     def save(self, story: Story, story_id: str | None = None, *, origin: str = "") -> str:
         """Insert or replace a story (one transaction); returns its id."""
-        story_id = story_id or story_id_for(story)
-        if not _ID_RE.match(story_id):
-            raise InputError(f"{story_id!r} is not a story id (letters, digits, '-' and '_')")
-        text = story_to_json(story, indent=None)
-        now = _now()
-        a = story.article
-        title = a.title or "Untitled story"
+        return self.save_many([(story_id, story)], origin=origin)[0]
+
+    def save_many(self, items: Iterable[tuple[str | None, Story]], *, origin: str = "") -> list[str]:
+        """Insert or replace ``(id or None, story)`` pairs in one transaction (all or none); returns their ids."""
+        rows = []
+        for story_id, story in items:
+            story_id = story_id or story_id_for(story)
+            if not _ID_RE.match(story_id):
+                raise InputError(f"{story_id!r} is not a story id (letters, digits, '-' and '_')")
+            rows.append((story_id, story, story_to_json(story, indent=None)))
         try:
             with self._transaction() as con:
-                con.execute(
-                    "INSERT INTO stories (id, title, lang, published, source, created, updated, n_places, n_overrides,"
-                    " origin, json) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
-                    " lang=excluded.lang, published=excluded.published, source=excluded.source,"
-                    " updated=excluded.updated, n_places=excluded.n_places, n_overrides=excluded.n_overrides,"
-                    " origin=CASE WHEN excluded.origin='' THEN stories.origin ELSE excluded.origin END, json=excluded.json",
-                    (story_id, title, a.lang, a.published, a.source, now, now, len(story.places), len(story.overrides),
-                     origin, text),
-                )
-                self._write_places(con, story_id, story)
+                for story_id, story, text in rows:
+                    self._write(con, story_id, story, text, origin)
         except sqlite3.Error as exc:
             raise LibraryError(f"could not save the story in {self.path} ({exc})") from None
-        return story_id
+        return [r[0] for r in rows]
+
+    @classmethod
+    def _write(cls, con: sqlite3.Connection, story_id: str, story: Story, text: str, origin: str) -> None:
+        now = _now()
+        a = story.article
+        con.execute(
+            "INSERT INTO stories (id, title, lang, published, source, created, updated, n_places, n_overrides,"
+            " origin, json) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
+            " lang=excluded.lang, published=excluded.published, source=excluded.source,"
+            " updated=excluded.updated, n_places=excluded.n_places, n_overrides=excluded.n_overrides,"
+            " origin=CASE WHEN excluded.origin='' THEN stories.origin ELSE excluded.origin END, json=excluded.json",
+            (story_id, a.title or "Untitled story", a.lang, a.published, a.source, now, now, len(story.places),
+             len(story.overrides), origin, text),
+        )
+        cls._write_places(con, story_id, story)
 
     @staticmethod
     def _write_places(con: sqlite3.Connection, story_id: str, story: Story) -> None:
