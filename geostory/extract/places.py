@@ -13,13 +13,21 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from geostory.extract.spans import (
+    _JOINER,
+    CONTRACTIONS,
+    MAX_WORDS,
+    WordsBefore,
+    candidate_spans,
+    lower_case_keys,
+)
+from geostory.extract.spans import Word as _Word
+from geostory.extract.spans import word_before as _word_before
+from geostory.extract.spans import words_of as _words
 from geostory.gazetteer.index import ABBREV, DEMONYM, MAIN, SPELLING, Entry, Gazetteer
 from geostory.gazetteer.text import fold, spelling_key, unaccent
 
-MAX_WORDS = 7
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-# characters allowed between two words of one name
-_JOINER = re.compile(r"^(?:[ \t]|[ \t]?[-‐‑–][ \t]?|['’ʼ])$")
+__all__ = ["MAX_WORDS", "Match", "Unknown", "find_place_mentions", "find_unknown_places"]
 
 CONNECTORS = {
     "de", "du", "des", "d", "la", "le", "les", "l", "sur", "sous", "en", "et", "lès", "les", "aux", "au",
@@ -50,7 +58,6 @@ NOT_PLACES = {
     "new", "old", "good", "bien", "bon", "bonne", "mon", "ma", "ton", "son", "sa",
 }
 DETERMINERS = {"le", "la", "les", "l", "the"}
-_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z][a-z]{0,4}\.){1,4}(?![\w])")
 # lower-case generic nouns that open a curated name ("mer Noire", "plateau du Larzac", "golfe Persique")
 GEO_NOUNS = {"mer", "ocean", "golfe", "detroit", "plateau", "ile", "iles", "lac", "mont", "monts", "massif", "canal",
              "cap", "baie", "presqu'ile", "vallee", "bande", "plaine", "fleuve", "desert", "archipel", "chaine",
@@ -73,35 +80,6 @@ class Match:
     ner: str | None = None
     demonym: bool = False
     cues: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class _Word:
-    start: int
-    end: int
-    text: str
-
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
-
-
-def _words(text: str) -> list[_Word]:
-    return [_Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-
-
-def _chunks(text: str, words: list[_Word]) -> list[list[_Word]]:
-    """Runs of words separated only by name joiners (space, hyphen, apostrophe)."""
-    chunks: list[list[_Word]] = []
-    cur: list[_Word] = []
-    for w in words:
-        if cur and not _JOINER.match(text[cur[-1].end: w.start]):
-            chunks.append(cur)
-            cur = []
-        cur.append(w)
-    if cur:
-        chunks.append(cur)
-    return chunks
 
 
 def _is_name_shape(span: list[_Word]) -> bool:
@@ -131,19 +109,12 @@ def _sentence_starts(doc, text: str) -> set[int]:
 def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") -> list[Match]:
     """All place mentions of ``text`` (non-overlapping, in text order), each with its candidate entries."""
     words = _words(text)
-    spans: list[tuple[int, int, list[_Word]]] = []
-    for m in _DOTTED.finditer(text):  # "U.S.", "W.Va.", "Ky.", "B.C.": one pseudo-word each
-        spans.append((m.start(), m.end(), [_Word(m.start(), m.end(), m.group())]))
-    for chunk in _chunks(text, words):
-        for i in range(len(chunk)):
-            for j in range(i + 1, min(len(chunk), i + MAX_WORDS) + 1):
-                spans.append((chunk[i].start, chunk[j - 1].end, chunk[i:j]))
-    keys = {(s, e): fold(text[s:e]) for s, e, _ in spans}
-    # French contractions hide a name's article: "au Havre", "du Mans" are "Le Havre", "Le Mans"
+    spans, keys = candidate_spans(text, words, lower_case_keys(gazetteer), GEO_NOUNS, DETERMINERS)
+    before = WordsBefore(text)
     contracted = {}
     if lang == "fr":
         for s0, e0, _ in spans:
-            article = _CONTRACTIONS.get(_word_before(text, s0))
+            article = CONTRACTIONS.get(before[s0])
             if article:
                 contracted[(s0, e0)] = article + keys[(s0, e0)]
     found = gazetteer.lookup_keys(list(keys.values()) + list(contracted.values()))
@@ -154,7 +125,7 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
     for k in [k for k in found if found[k] and all(x.flags == SPELLING for x in found[k])]:
         del found[k]  # a folded name equal to someone's spelling key is no match
     ents = _entities(doc)
-    _add_spelling_variants(text, spans, keys, found, ents, gazetteer)
+    _add_spelling_variants(text, spans, keys, found, ents, gazetteer, before)
     sent_starts = _sentence_starts(doc, text)
     accepted: list[Match] = []
     taken: list[tuple[int, int]] = []  # the accepted spans, sorted and disjoint (an overlap test is a bisection)
@@ -180,7 +151,7 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
     return accepted
 
 
-def _add_spelling_variants(text, spans, keys, found, ents, gazetteer: Gazetteer) -> None:
+def _add_spelling_variants(text, spans, keys, found, ents, gazetteer: Gazetteer, before=None) -> None:
     """Second chance for unmatched names that read as places (a LOC entity, or after "à"/"in"/"from"):
     look them up under their coarse spelling key ("Tarhouna" -> Tarhuna)."""
     wanted = {}
@@ -189,7 +160,8 @@ def _add_spelling_variants(text, spans, keys, found, ents, gazetteer: Gazetteer)
         if key in found or not _is_name_shape(span) or len(key) < 5 or key in NOT_PLACES:
             continue
         label = _label_at(ents, s, e)
-        if label in ("LOC", "GPE") or (label is None and _word_before(text, s) in PLACE_PREPOSITIONS):
+        word = (before[s] if before is not None else _word_before(text, s)) if label is None else ""
+        if label in ("LOC", "GPE") or (label is None and word in PLACE_PREPOSITIONS):
             wanted[key] = spelling_key(key)
     if not wanted:
         return
@@ -198,9 +170,6 @@ def _add_spelling_variants(text, spans, keys, found, ents, gazetteer: Gazetteer)
         hits = [x for x in variants.get(skey, []) if x.kind != "country" or x.curated]
         if hits:
             found[key] = hits
-
-
-_CONTRACTIONS = {"au": "le ", "du": "le ", "aux": "les ", "des": "les "}
 
 
 def _common_noun(doc, start: int) -> bool:
@@ -286,11 +255,6 @@ def _cuts_compound(text: str, s: int, e: int) -> bool:
     before, after = text[max(0, s - 1): s], text[e: e + 2]
     return (before in {"-", "‑"} and s >= 2 and text[s - 2].isalpha()) or (
         len(after) == 2 and after[0] in "-‑" and after[1].isalpha())
-
-
-def _word_before(text: str, pos: int) -> str:
-    m = re.search(r"([^\W\d_]+)['’]?\s*$", text[max(0, pos - 25): pos])
-    return fold(m.group(1)) if m else ""
 
 
 def _covers_run(text: str, span: list[_Word], words: list[_Word]) -> bool:
