@@ -15,7 +15,7 @@ import streamlit as st
 
 from components import state
 from components.html import md_escape
-from components.i18n import language_name, t
+from components.i18n import current, language_name, t
 from components.stories import get_library
 from geostory.errors import GeostoryError
 from geostory.ingest import (
@@ -114,9 +114,10 @@ def _draft(source: str, text: str, upload, url: str) -> Draft | None:
 
 def render_analyse_form(*, key: str = FORM_KEY) -> None:
     """A sidebar form: an article (pasted, uploaded or linked), its language, date and title; map it."""
+    lang_ui = current()  # the option labels are formatted in the run's language, even when read later
     st.markdown(f"**{t('analyse')}**")
     source = st.radio(t("analyse_from"), SOURCES, key=f"{key}_source", horizontal=True, label_visibility="collapsed",
-                      format_func=lambda s: t(f"source_{s.lower()}"))
+                      format_func=lambda s: t(f"source_{s.lower()}", lang_ui))
     with st.form(key, clear_on_submit=False):
         text, upload, url = "", None, ""
         if source == "Paste":
@@ -127,7 +128,7 @@ def render_analyse_form(*, key: str = FORM_KEY) -> None:
             url = st.text_input(t("article_link"), placeholder="https://…")
         title = st.text_input(t("title_optional"))
         lang = st.selectbox(t("language"), LANGS,
-                            format_func=lambda code: t("lang_auto") if code == "auto" else language_name(code))
+                            format_func=lambda code: t("lang_auto", lang_ui) if code == "auto" else language_name(code, lang_ui))
         published = st.date_input(t("published"), value=None, min_value=dt.date(1900, 1, 1), format="YYYY-MM-DD",
                                   help=t("published_help"))
         submitted = st.form_submit_button(t("map_it"), key=f"{key}_go")

@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from components import state
 from components.html import PANEL_CSS, event_html, quote_html
-from components.i18n import country_name, format_date, kind_label, t
+from components.i18n import country_name, current, format_date, kind_label, t
 from geostory.corpus import (
     CorpusPlace,
     Filters,
@@ -59,8 +59,9 @@ def render_filters(stories: list) -> Filters:
                 start, end = chosen
         elif span:
             st.caption(t("all_published_on", date=format_date(span[0])))
+    lang = current()  # option labels in the run's language, even when formatted later
     countries = cols[1].multiselect(t("countries"), countries_of(stories), key=COUNTRIES_KEY,
-                                    format_func=lambda c: f"{country_name(c)} ({c})")
+                                    format_func=lambda c: f"{country_name(c, lang)} ({c})")
     people = cols[2].multiselect(t("people"), people_of(stories), key=PEOPLE_KEY)
     titles = {sid: s.article.title or sid for sid, s in stories}
     chosen_stories = cols[3].multiselect(t("stories"), list(titles), key=STORIES_KEY, format_func=titles.get)
@@ -108,12 +109,13 @@ def render_corpus(library: Library, *, height: int = 560) -> None:
                   mentions=t("mentions_n", n=mentions)))
     left, right = st.columns([3, 2], gap="medium")
     by_key = {p.key: p for p in places}
+    lang = current()
     with right:
         if st.session_state.get(PICK_KEY) not in keys:
             st.session_state[PICK_KEY] = selected
         st.selectbox(t("place_search"), keys, index=None, key=PICK_KEY, on_change=_on_pick,
-                     format_func=lambda k: t("corpus_option", name=by_key[k].name,
-                                             stories=t("stories_n", n=len(by_key[k].stories))),
+                     format_func=lambda k: t("corpus_option", lang, name=by_key[k].name,
+                                             stories=t("stories_n", lang, n=len(by_key[k].stories))),
                      placeholder=t("place_search_hint", n=len(keys)))
         render_corpus_place(stories, by_key.get(selected))
     with left:

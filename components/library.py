@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import state
+from components import i18n, state
 from components.html import md_escape
 from components.i18n import format_date, t
 from components.stories import story_names
@@ -26,12 +26,12 @@ def render_page_switch(*, key: str = state.PAGE_KEY) -> str:
                     on_change=lambda: state.set_page(st.session_state[key]))
 
 
-def _label(entries: dict, name: str) -> str:
+def _label(entries: dict, name: str, lang: str | None = None) -> str:
     entry = entries.get(name)
     if entry is None:
-        return t("story_file", name=name)
-    fixes = f" · {t('corrections_n', n=entry.overrides)}" if entry.overrides else ""
-    date = f" · {format_date(entry.published)}" if entry.published else ""
+        return t("story_file", lang, name=name)
+    fixes = f" · {t('corrections_n', lang, n=entry.overrides)}" if entry.overrides else ""
+    date = f" · {format_date(entry.published, None, lang)}" if entry.published else ""
     return f"{entry.title}{date}{fixes}"
 
 
@@ -49,11 +49,12 @@ def render_library(library: Library, current: str) -> None:
     if query:
         st.caption(md_escape(t("library_found", n=len(found), query=repr(query))))
     st.session_state[PICK_KEY] = current
+    lang = i18n.current()  # labels in the run's language, even when formatted later
 
     def switch() -> None:
         state.set_story_name(st.session_state[PICK_KEY])
 
-    st.selectbox(t("story"), names, key=PICK_KEY, format_func=lambda n: _label(entries, n), on_change=switch)
+    st.selectbox(t("story"), names, key=PICK_KEY, format_func=lambda n: _label(entries, n, lang), on_change=switch)
     if current not in entries:
         return
     with st.expander(t("rename_or_delete")):

@@ -15,25 +15,26 @@ from components.html import (
     place_quotes,
     quote_html,
 )
-from components.i18n import kind_label, override_label, t
+from components.i18n import current, kind_label, override_label, t
 from geostory.maps.style import kind_style
 from geostory.model import Place, Story
 
 PANEL_KEY = "place_panel"
 
 
-def _option_label(story: Story, place_id: str) -> str:
+def _option_label(story: Story, place_id: str, lang: str | None = None) -> str:
     place = story.place(place_id)
     if place is None:
         return place_id
     where = f", {place.country}" if place.country else ""
-    unmapped = "" if place.resolved else f" — {t('not_on_map')}"
-    return f"{place.name} ({kind_label(place.kind).lower()}{where}){unmapped}"
+    unmapped = "" if place.resolved else f" — {t('not_on_map', lang)}"
+    return f"{place.name} ({kind_label(place.kind, lang).lower()}{where}){unmapped}"
 
 
 def render_place_picker(story: Story, *, key: str = state.PICKER_KEY) -> str | None:
     """A searchable list of the story's places; picking one selects it and recentres the map."""
     ids = [p.id for p in sorted(story.places, key=lambda p: p.name.casefold())]
+    lang = current()  # labels in the run's language, even when formatted later
     if st.session_state.get(key) not in ids:
         st.session_state[key] = None
     return st.selectbox(
@@ -41,7 +42,7 @@ def render_place_picker(story: Story, *, key: str = state.PICKER_KEY) -> str | N
         ids,
         index=None,
         key=key,
-        format_func=lambda pid: _option_label(story, pid),
+        format_func=lambda pid: _option_label(story, pid, lang),
         placeholder=t("place_search_hint", n=len(ids)),
         on_change=state.on_pick,
         args=(story,),
