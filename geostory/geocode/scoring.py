@@ -53,9 +53,10 @@ def own_cues(text: str, matches: list[Match]) -> dict[int, list[str]]:
         if m.cues:
             w0 = max(0, m.start - 80)
             window = list(text[w0: m.start])
-            for s, e in spans:
-                if e > w0:
-                    window[max(s, w0) - w0: min(e, m.start) - w0] = " " * (min(e, m.start) - max(s, w0))
+            for s, e in reversed(spans):  # sorted by start: only the last few can reach into the window
+                if e <= w0:
+                    break
+                window[max(s, w0) - w0: min(e, m.start) - w0] = " " * (min(e, m.start) - max(s, w0))
             words = {fold(w) for w in _WORD.findall("".join(window))}
             cues = [c for c in m.cues if c in words]
             cut = max((i for i, c in enumerate(cues) if c in _LOCATIVE), default=-1)
