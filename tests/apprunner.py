@@ -149,6 +149,36 @@ def wait_single_map(page, *, quiet_ms: int = 1000, timeout: float = 60000) -> No
     page.wait_for_function(_ONE_MAP, arg=[MAP_FRAME, quiet_ms], polling=100, timeout=timeout)
 
 
+_IDLE = """([quiet]) => {
+    const now = performance.now();
+    if (document.querySelector('[data-testid="stStatusWidget"]')) {
+        window.__gsIdle = null; return false;
+    }
+    window.__gsIdle = window.__gsIdle || now;
+    return now - window.__gsIdle >= quiet;
+}"""
+
+
+def wait_idle(page, *, quiet_ms: int = 500, timeout: float = 60000) -> None:
+    """Wait until the script has not been running for ``quiet_ms`` (Streamlit shows no status widget)."""
+    page.wait_for_function(_IDLE, arg=[quiet_ms], polling=100, timeout=timeout)
+
+
+def open_select(page, label: str, option, *, attempts: int = 4) -> None:
+    """Open the selectbox ``label`` until ``option`` (a Locator) shows: a rerun that lands while the menu opens
+    closes it again, as it would for a person, who then clicks once more."""
+    for attempt in range(attempts):
+        wait_idle(page)
+        page.get_by_label(label).click()
+        try:
+            option.wait_for(timeout=5000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+
+
 def map_frame(page):
     """The map's iframe (a FrameLocator)."""
     return page.frame_locator(MAP_FRAME)
