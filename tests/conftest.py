@@ -22,6 +22,14 @@ def require_shared() -> Path:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_library(tmp_path_factory):
+    """Every test (and every app server a test starts) uses a library in a temporary folder, never the user's."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GEOSTORY_LIBRARY", str(tmp_path_factory.mktemp("library") / "library.sqlite"))
+        yield
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     return require_shared()
