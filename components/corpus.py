@@ -60,11 +60,12 @@ def render_filters(stories: list) -> Filters:
         elif span:
             st.caption(t("all_published_on", date=format_date(span[0])))
     lang = current()  # option labels in the run's language, even when formatted later
-    countries = cols[1].multiselect(t("countries"), countries_of(stories), key=COUNTRIES_KEY,
+    countries = cols[1].multiselect(t("countries"), countries_of(stories), key=COUNTRIES_KEY, placeholder=t("choose"),
                                     format_func=lambda c: f"{country_name(c, lang)} ({c})")
-    people = cols[2].multiselect(t("people"), people_of(stories), key=PEOPLE_KEY)
+    people = cols[2].multiselect(t("people"), people_of(stories), key=PEOPLE_KEY, placeholder=t("choose"))
     titles = {sid: s.article.title or sid for sid, s in stories}
-    chosen_stories = cols[3].multiselect(t("stories"), list(titles), key=STORIES_KEY, format_func=titles.get)
+    chosen_stories = cols[3].multiselect(t("stories"), list(titles), key=STORIES_KEY, format_func=titles.get,
+                                         placeholder=t("choose"))
     return Filters(start, end, tuple(countries), tuple(people), tuple(chosen_stories))
 
 

@@ -174,6 +174,7 @@ _PAIRS: dict[str, tuple] = {
     "all_published_on": ("Tous les récits ont été publiés le {date}.", "All stories published on {date}."),
     "countries": ("Pays", "Countries"),
     "people": ("Personnes", "People"),
+    "choose": ("Choisir", "Choose options"),
     "stories": ("Récits", "Stories"),
     "corpus_summary": ("**{places}** de **{kept} récits sur {total}** · {mentions}",
                        "**{places}** from **{kept} of {total} stories** · {mentions}"),
