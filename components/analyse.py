@@ -35,7 +35,7 @@ URL_ALLOW_ENV = "GEOSTORY_URL_ALLOW"  # comma-separated networks links may point
 LANGS = ("auto", "fr", "en")
 
 
-@st.cache_resource(show_spinner="Loading the language model and the gazetteer (once per server)…")
+@st.cache_resource(show_spinner="Chargement du modèle de langue et du gazetteer · Loading the language model and the gazetteer…")
 def get_resources(lang: str):
     """The spaCy pipeline for ``lang`` and the offline gazetteer, shared by every session."""
     from geostory.gazetteer.index import get_gazetteer

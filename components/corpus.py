@@ -36,7 +36,7 @@ PICK_KEY = "gs_corpus_pick"
 RETURNED_OBJECTS = ["last_object_clicked_tooltip", "last_object_clicked_count"]
 
 
-@st.cache_resource(show_spinner="Reading the library…", max_entries=4)
+@st.cache_resource(show_spinner="Lecture de la bibliothèque · Reading the library…", max_entries=4)
 def _stories(path: str, revision: str) -> list:
     return Library(path).stories()
 
