@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from geostory.gazetteer.text import fold
 from geostory.model import Event, Place, Quote, Story
@@ -46,9 +47,13 @@ def place_key(place: Place) -> str:
     """The identity of a place across stories."""
     if place.gazetteer_id:
         return place.gazetteer_id
-    lat = f"{place.lat:.1f}" if place.lat is not None else "?"
-    lon = f"{place.lon:.1f}" if place.lon is not None else "?"
-    return f"{place.kind}:{fold(place.name)}@{lat},{lon}"
+    return _fallback_key(place.kind, place.name, place.lat, place.lon)
+
+
+@lru_cache(maxsize=65536)
+def _fallback_key(kind: str, name: str, lat: float | None, lon: float | None) -> str:
+    """Kind, folded name and position to 0.1 degree (memoised: the same places come back in every rerun)."""
+    return f"{kind}:{fold(name)}@{f'{lat:.1f}' if lat is not None else '?'},{f'{lon:.1f}' if lon is not None else '?'}"
 
 
 def published(story: Story) -> dt.date | None:
@@ -94,21 +99,21 @@ def select_stories(stories: Iterable[Saved], filters: Filters) -> list[Saved]:
 def corpus_places(stories: Iterable[Saved], filters: Filters = Filters()) -> list[CorpusPlace]:
     """Resolved places of the selected stories, merged across stories; most stories, then mentions, first."""
     countries = {c.upper() for c in filters.countries}
-    merged: dict[str, dict] = {}
+    merged: dict[str, tuple[Place, dict[str, None], list[int], list[tuple[str, str]]]] = {}
     for story_id, story in select_stories(stories, filters):
         for place in story.places:
             if not place.resolved or (countries and (place.country or "").upper() not in countries):
                 continue
             key = place_key(place)
-            row = merged.setdefault(key, {"place": place, "stories": [], "mentions": 0, "refs": []})
-            if story_id not in row["stories"]:
-                row["stories"].append(story_id)
-            row["mentions"] += len(place.mentions)
-            row["refs"].append((story_id, place.id))
+            row = merged.get(key)
+            if row is None:
+                row = merged[key] = (place, {}, [0], [])
+            row[1][story_id] = None  # an ordered set: stories in corpus order
+            row[2][0] += len(place.mentions)
+            row[3].append((story_id, place.id))
     rows = [
-        CorpusPlace(key, r["place"].name, r["place"].kind, r["place"].country, r["place"].lat, r["place"].lon,
-                    tuple(r["stories"]), r["mentions"], tuple(r["refs"]))
-        for key, r in merged.items()
+        CorpusPlace(key, p.name, p.kind, p.country, p.lat, p.lon, tuple(ids), n[0], tuple(refs))
+        for key, (p, ids, n, refs) in merged.items()
     ]
     return sorted(rows, key=lambda r: (-len(r.stories), -r.mentions, r.name.casefold()))
 

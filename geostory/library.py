@@ -16,6 +16,7 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -78,6 +79,11 @@ def story_id_for(story: Story, prefix: str = "u-") -> str:
     return prefix + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
+# Stories parsed by :meth:`Library.stories`: library file -> {id: (updated, Story or None when unreadable)}.
+_PARSED: dict[str, dict[str, tuple[str, Story | None]]] = {}
+_PARSED_LOCK = threading.Lock()
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
@@ -108,10 +114,13 @@ class Library:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; it also bumps the ``writes`` counter :meth:`revision` reads."""
         with self._connect() as con:
             con.execute("BEGIN IMMEDIATE")
             try:
                 yield con
+                con.execute("INSERT INTO meta VALUES ('writes', '1') ON CONFLICT(key) DO UPDATE SET"
+                            " value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
@@ -206,21 +215,34 @@ class Library:
         return [Entry(*r) for r in rows]
 
     def stories(self) -> list[tuple[str, Story]]:
-        """Every saved story that can be read, with its id (unreadable rows are skipped)."""
-        with self._connect() as con:
-            rows = con.execute("SELECT id, json FROM stories ORDER BY id").fetchall()
-        out = []
-        for story_id, text in rows:
-            with contextlib.suppress(StoryFormatError):
-                out.append((story_id, story_from_json(text)))
-        return out
+        """Every saved story that can be read, with its id (unreadable rows are skipped).
+
+        Parsed stories are remembered in this process by id and last update, so reading the library again after
+        a few saves only parses what changed.
+        """
+        with _PARSED_LOCK, self._connect() as con:
+            stamps = con.execute("SELECT id, updated FROM stories ORDER BY id").fetchall()
+            memo = _PARSED.setdefault(str(self.path.resolve()), {})
+            wanted = [sid for sid, updated in stamps if memo.get(sid, ("",))[0] != updated]
+            for chunk in range(0, len(wanted), 500):  # (SQLite limits the number of parameters)
+                ids = wanted[chunk:chunk + 500]
+                rows = con.execute(f"SELECT id, updated, json FROM stories WHERE id IN ({','.join('?' * len(ids))})",
+                                   ids).fetchall()
+                for story_id, updated, text in rows:
+                    try:
+                        memo[story_id] = (updated, story_from_json(text))
+                    except StoryFormatError:
+                        memo[story_id] = (updated, None)
+            for gone in memo.keys() - {sid for sid, _ in stamps}:
+                del memo[gone]
+            return [(sid, memo[sid][1]) for sid, updated in stamps if memo.get(sid, ("", None))[1] is not None]
 
     def revision(self) -> str:
-        """Changes whenever a story is saved or deleted (for caches)."""
+        """Changes whenever a story is saved or deleted (for caches); cheap (no story is read)."""
         with self._connect() as con:
             n, last = con.execute("SELECT count(*), max(updated) FROM stories").fetchone()
-            total = con.execute("SELECT total(length(json)) FROM stories").fetchone()[0]
-        return f"{n}:{last}:{int(total)}"
+            row = con.execute("SELECT value FROM meta WHERE key = 'writes'").fetchone()
+        return f"{n}:{last}:{row[0] if row else 0}"
 
     def meta(self, key: str) -> str | None:
         with self._connect() as con:

@@ -193,3 +193,37 @@ def test_a_writer_killed_mid_save_loses_nothing(tmp_path):
         assert library.get(f"s{n}") == little(n)  # s0 is still the one saved before the crash
     library.save(little(7), "after")  # and the library takes new saves
     assert "after" in library
+
+
+def test_save_many_is_one_transaction(library):
+    assert library.save_many([("a", little(1)), (None, little(2))]) == ["a", story_id_for(little(2))]
+    assert [sid for sid, _ in library.stories()] == sorted(["a", story_id_for(little(2))])
+    with pytest.raises(InputError):
+        library.save_many([("b", little(3)), ("not an id", little(4))])
+    assert "b" not in library  # nothing of a refused batch is saved
+    assert library.get("a") == little(1)
+
+
+def test_revision_follows_every_write(library):
+    seen = {library.revision()}
+    for write in (lambda: library.save(little(1), "s"), lambda: library.save(little(2), "s"),
+                  lambda: library.rename("s", "Another"), lambda: library.save(little(3), "t"),
+                  lambda: library.delete("t")):
+        write()
+        assert library.revision() not in seen
+        seen.add(library.revision())
+    assert library.revision() == library.revision()  # reading does not change it
+
+
+def test_stories_follow_saves_and_deletes_from_elsewhere(library):
+    library.save(little(1), "s")
+    library.save(little(2), "t")
+    assert dict(library.stories()) == {"s": little(1), "t": little(2)}
+    other = Library(library.path)  # another instance (as another process would) changes the file
+    other.save(little(5), "s")
+    other.delete("t")
+    assert dict(library.stories()) == {"s": little(5)}
+    with sqlite3.connect(library.path) as con:  # an unreadable row is skipped, the rest still read
+        con.execute("UPDATE stories SET json = '{', updated = 'x' WHERE id = 's'")
+    library.save(little(6), "u")
+    assert dict(library.stories()) == {"u": little(6)}
