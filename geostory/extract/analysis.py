@@ -50,13 +50,28 @@ class Analysis:
     has_parse: bool = False
     has_lemma: bool = False
     vocab: object = None
+    _tok_index: tuple = field(default=(None, 0, (), (), False), init=False, repr=False, compare=False)
+    _quote_index: tuple = field(default=(None, 0, (), ()), init=False, repr=False, compare=False)
+
+    def _token_bounds(self) -> tuple[list, list, bool]:
+        """(starts, ends, ordered) of the tokens, rebuilt when ``toks`` is replaced or grows."""
+        src, n, starts, ends, ordered = self._tok_index
+        if src is not self.toks or n != len(self.toks):
+            starts, ends = [t.start for t in self.toks], [t.end for t in self.toks]
+            ordered = all(x <= y for x, y in zip(starts, starts[1:])) and all(x <= y for x, y in zip(ends, ends[1:]))
+            self._tok_index = (self.toks, len(self.toks), starts, ends, ordered)
+        return starts, ends, ordered
 
     def tok_at(self, pos: int) -> int:
         """Index of the token containing or following character ``pos``."""
-        return bisect.bisect_right([t.end for t in self.toks], pos)
+        return bisect.bisect_right(self._token_bounds()[1], pos)
 
     def toks_in(self, start: int, end: int) -> list:
-        return [t for t in self.toks if t.start >= start and t.end <= end]
+        starts, ends, ordered = self._token_bounds()
+        if not ordered:
+            return [t for t in self.toks if t.start >= start and t.end <= end]
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_right(ends, end)
+        return self.toks[lo:hi] if lo < hi else []
 
     def sent_of(self, pos: int) -> tuple[int, int]:
         for s, e in self.sents:
@@ -66,7 +81,18 @@ class Analysis:
 
     def quoted(self, pos: int) -> bool:
         """True when ``pos`` lies inside a quotation's content."""
-        return any(q.start <= pos < q.end for q in self.spans)
+        src, n, starts, ends = self._quote_index
+        if src is not self.spans or n != len(self.spans):  # the union of the contents, as sorted disjoint ranges
+            starts, ends = [], []
+            for q in sorted((q for q in self.spans if q.start < q.end), key=lambda q: q.start):
+                if ends and q.start <= ends[-1]:
+                    ends[-1] = max(ends[-1], q.end)
+                else:
+                    starts.append(q.start)
+                    ends.append(q.end)
+            self._quote_index = (self.spans, len(self.spans), starts, ends)
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and pos < ends[k]
 
     def places_in(self, start: int, end: int) -> list[str]:
         """Ids of the places mentioned inside ``start:end``, in order, without repeats."""
