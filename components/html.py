@@ -32,6 +32,12 @@ PANEL_CSS = """
 .gs-article .gs-q { text-decoration: underline dotted #6b7280; }
 .gs-article mark.gs-sel { outline: 2px solid #111827; font-weight: 600; }
 .gs-chip { display: inline-block; padding: 0 6px; margin-right: 6px; border-radius: 3px; font-size: .8rem; }
+.gs-shape { font-size: .95em; color: #374151; margin-right: 4px; }
+.gs-article mark[data-shape]::after { font-size: .75em; color: #374151; margin-left: 2px; vertical-align: .2em; }
+.gs-article mark[data-shape="circle"]::after { content: "●" / ""; }
+.gs-article mark[data-shape="ring"]::after { content: "○" / ""; }
+.gs-article mark[data-shape="square"]::after { content: "■" / ""; }
+.gs-article mark[data-shape="diamond"]::after { content: "◆" / ""; }
 </style>
 """
 
@@ -147,10 +153,20 @@ def mentions_html(story: Story, place: Place) -> str:
     return "".join(rows)
 
 
+# The map's marker shapes as characters: with the colour, the kind of a highlighted mention is not told by colour alone.
+SHAPE_GLYPHS = {"circle": "●", "ring": "○", "square": "■", "diamond": "◆"}
+
+
+def shape_html(kind: str) -> str:
+    """The shape of a kind's map marker, as a small decorative character (hidden from screen readers)."""
+    return f'<span class="gs-shape" aria-hidden="true">{SHAPE_GLYPHS.get(kind_style(kind).shape, "■")}</span>'
+
+
 def legend_chips(kinds: list[str], lang: str | None = None) -> str:
-    """Coloured chips naming the kinds highlighted in the article."""
+    """Chips naming the kinds highlighted in the article: their colour, their map shape and their name."""
     chips = [
-        f'<span class="gs-chip" style="background:{tint(KIND_STYLES[k].colour, 0.3)}">{html.escape(kind_label(k, lang))}</span>'
+        f'<span class="gs-chip" style="background:{tint(KIND_STYLES[k].colour, 0.3)}">{shape_html(k)}'
+        f'{html.escape(kind_label(k, lang))}</span>'
         for k in kinds
         if k in KIND_STYLES
     ]
@@ -194,7 +210,8 @@ def article_html(story: Story, selected: str | None = None, lang: str | None = N
         colour = tint(kind_style(place.kind).colour, 0.3)
         cls = ' class="gs-sel"' if place.id == selected else ""
         title = html.escape(f"{place.name} ({kind_label(place.kind, lang).lower()})", quote=True)
-        out.append(f'<mark{cls} style="background:{colour}" title="{title}">{chunk}</mark>')
+        shape = f' data-shape="{kind_style(place.kind).shape}"' if b == mark[1] else ""  # drawn by PANEL_CSS
+        out.append(f'<mark{shape}{cls} style="background:{colour}" title="{title}">{chunk}</mark>')
     if open_quote is not None:
         out.append("</span>")
     out.append("</div>")

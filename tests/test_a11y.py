@@ -271,3 +271,84 @@ def test_dashboard_memory_within_cloud_allowance(browser, tmp_path):
     write_report("dashboard-memory.json", figures)
     peak = max(figures["sampled_peak_rss_mb"], figures["kernel_peak_rss_mb"] or 0)
     assert 0 < peak < CLOUD_MIN_MEMORY_MB, figures
+
+
+# -- place kinds are told apart without colour vision -------------------------------------------------------------
+
+# Machado, Oliveira & Fernandes (2009), full severity, applied to linear RGB.
+CVD = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
+}
+DISTINCT = 10.0  # CIEDE2000: colours closer than this are treated as confusable
+
+
+def _lab(colour: str, matrix) -> tuple[float, float, float]:
+    lin = [(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+           for c in (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))]
+    r, g, b = (min(max(sum(m * v for m, v in zip(row, lin, strict=True)), 0.0), 1.0) for row in matrix)
+    xyz = (0.4124 * r + 0.3576 * g + 0.1805 * b, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+           0.0193 * r + 0.1192 * g + 0.9505 * b)
+    fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+                  for t in (xyz[0] / 0.95047, xyz[1], xyz[2] / 1.08883))
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def ciede2000(lab1, lab2) -> float:
+    """The CIEDE2000 colour difference (Sharma, Wu & Dalal 2005)."""
+    import math
+
+    (l1, a1, b1), (l2, a2, b2) = lab1, lab2
+    cbar = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(cbar**7 / (cbar**7 + 25**7)))
+    a1, a2 = a1 * (1 + g), a2 * (1 + g)
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    h1, h2 = (math.degrees(math.atan2(b, a)) % 360 for a, b in ((a1, b1), (a2, b2)))
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    dl, dc, dhh = l2 - l1, c2 - c1, 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
+    lbar, cbar = (l1 + l2) / 2, (c1 + c2) / 2
+    hbar = h1 + h2 if c1 * c2 == 0 else ((h1 + h2) / 2 if abs(h1 - h2) <= 180 else (h1 + h2 + 360 * (h1 + h2 < 360) - 360 * (h1 + h2 >= 360)) / 2)
+    t = (1 - 0.17 * math.cos(math.radians(hbar - 30)) + 0.24 * math.cos(math.radians(2 * hbar))
+         + 0.32 * math.cos(math.radians(3 * hbar + 6)) - 0.20 * math.cos(math.radians(4 * hbar - 63)))
+    sl = 1 + 0.015 * (lbar - 50) ** 2 / math.sqrt(20 + (lbar - 50) ** 2)
+    sc, sh = 1 + 0.045 * cbar, 1 + 0.015 * cbar * t
+    rt = -math.sin(math.radians(60 * math.exp(-(((hbar - 275) / 25) ** 2)))) * 2 * math.sqrt(cbar**7 / (cbar**7 + 25**7))
+    return math.sqrt((dl / sl) ** 2 + (dc / sc) ** 2 + (dhh / sh) ** 2 + rt * (dc / sc) * (dhh / sh))
+
+
+def test_ciede2000_matches_the_published_test_data():
+    # pairs 1, 7 and 17 of Sharma, Wu & Dalal's table
+    assert round(ciede2000((50, 2.6772, -79.7751), (50, 0, -82.7485)), 4) == 2.0425
+    assert round(ciede2000((50, 0, 0), (50, -1, 2)), 4) == 2.3669
+    assert round(ciede2000((50, 2.5, 0), (73, 25, -18)), 4) == 27.1492
+
+
+def test_place_kinds_differ_by_shape_where_colour_blind_readers_confuse_colours():
+    """Two kinds whose colours a protanope, deuteranope or tritanope may confuse have different marker shapes; the
+    article's highlights and legend carry the shape too (components/html.py), so the kind is never told by colour
+    alone."""
+    import itertools
+
+    from components.html import SHAPE_GLYPHS, article_html, legend_chips
+    from components.i18n import kind_label
+    from geostory.export import story_from_json
+    from geostory.maps.style import KIND_STYLES
+
+    confusable = []
+    for (k1, s1), (k2, s2) in itertools.combinations(KIND_STYLES.items(), 2):
+        worst = min(ciede2000(_lab(s1.colour, m), _lab(s2.colour, m)) for m in CVD.values())
+        if worst < DISTINCT:
+            confusable.append((k1, k2, round(worst, 1)))
+            assert s1.shape != s2.shape, f"{k1} and {k2}: same shape, colours {worst:.1f} apart for colour-blind readers"
+    assert confusable  # the check is not vacuous: blue country and purple region look alike to a deuteranope
+    assert set(SHAPE_GLYPHS) >= {s.shape for s in KIND_STYLES.values()}
+
+    story = story_from_json(SEED.read_text(encoding="utf-8"))
+    body = article_html(story, lang="fr")
+    shapes = re.findall(r'<mark data-shape="(\w+)"[^>]*title="[^"]*\(([^)"]+)\)"', body)
+    assert {kind for _, kind in shapes} == {kind_label(p.kind, "fr").lower() for p in story.places if p.mentions}
+    kinds = {kind_label(k, "fr").lower(): s.shape for k, s in KIND_STYLES.items()}
+    assert all(kinds[kind] == shape for shape, kind in shapes), shapes
+    chips = legend_chips(list(KIND_STYLES))
+    assert all(SHAPE_GLYPHS[s.shape] in chips for s in KIND_STYLES.values())
