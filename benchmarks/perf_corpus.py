@@ -128,11 +128,13 @@ def corpus_app() -> None:
 
 
 def fresh_caches() -> None:
-    """Forget what a new server would not have: Streamlit's caches, the basemap read and its JSON text."""
+    """Forget what a new server would not have: Streamlit's caches, the parsed stories, the basemap and its text."""
     import streamlit as st
 
+    from geostory import library
     from geostory.maps import assets, elements
 
+    library._PARSED.clear()
     st.cache_resource.clear()
     st.cache_data.clear()
     assets._read_basemap.cache_clear()

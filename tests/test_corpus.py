@@ -143,10 +143,14 @@ def test_corpus_view_component(corpus_library, monkeypatch):
     assert summary(at) == (len(expected_keys(stories)), 11, 11)
     (component,) = at.get("component_instance")
     args = json.loads(component.proto.json_args)
-    assert args["feature_group"].count('"type":"Feature"') == len(expected_keys(stories))
+    assert f'"count":{len(expected_keys(stories))},' in args["feature_group"]
 
     at.multiselect(key="gs_corpus_countries").set_value(["FR"]).run()
     assert summary(at) == (len(expected_keys(stories, "FR")), 11, 11)
+    (component,) = at.get("component_instance")
+    filtered = json.loads(component.proto.json_args)
+    assert f'"count":{len(expected_keys(stories, "FR"))},' in filtered["feature_group"]
+    assert filtered["script"] == args["script"]  # the same base map: the browser keeps it (no reload)
     assert all(row == "FR" for row in at.dataframe[0].value["Country"])
 
     at.multiselect(key="gs_corpus_countries").set_value([]).run()

@@ -27,6 +27,7 @@ from geostory.maps import (
     tooltip_html,
 )
 from geostory.maps.layers import kinds_in
+from geostory.maps.style import KIND_STYLES as KIND_ORDER
 from geostory.maps.style import format_date, marker_size, mention_context
 from geostory.maps.timeline import date_period
 from geostory.model import Article, Event, Itinerary, Mention, Place, Stop, Story
@@ -307,3 +308,43 @@ def test_format_date_and_context():
 def test_maps_package_never_imports_streamlit():
     code = "import sys, geostory.maps; assert 'streamlit' not in sys.modules, sorted(m for m in sys.modules if 'streamlit' in m)"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# -- the corpus map ------------------------------------------------------------------------------------------------
+
+def _corpus_place(key: str, name: str, kind: str = "city", stories: tuple[str, ...] = ("a",)):
+    from geostory.corpus import CorpusPlace
+
+    return CorpusPlace(key, name, kind, "FR", 45.123456789, 4.5, stories, 3, tuple((s, "p1") for s in stories))
+
+
+def test_corpus_points_travel_as_escaped_columns():
+    from geostory.maps.corpus import corpus_columns
+
+    places = [_corpus_place("gn:1", "Lyon", stories=("a", "b")), _corpus_place("x:<b>", "<img src=x>", "volcano")]
+    cols = corpus_columns(places, selected="x:<b>")
+    assert cols["count"] == 2 and all(len(cols[k]) == 2 for k in ("lat", "lon", "name", "key", "kind", "n", "m", "z"))
+    assert cols["name"] == ["Lyon", "&lt;img src=x&gt;"] and cols["key"][1] == "x:&lt;b&gt;"
+    assert cols["styles"][cols["kind"][1]] == cols["styles"][list(KIND_ORDER).index("other")]  # unknown kind
+    assert (cols["n"], cols["lat"][0], cols["sel"]) == ([2, 1], 45.12346, 1)
+    assert corpus_columns(places)["sel"] == -1
+    # the fit signature follows the set of points, not the selection
+    assert corpus_columns(places)["sig"] == cols["sig"] != corpus_columns(places[:1])["sig"]
+
+
+def test_corpus_base_map_does_not_depend_on_the_places():
+    from geostory.maps.corpus import build_corpus_base_map, build_corpus_layer
+
+    def script(m):
+        m.get_root().render()
+        return re.sub(r"_[0-9a-f]{32}", "", m.get_root().script.render())
+
+    few = [_corpus_place("gn:1", "Lyon")]
+    many = [*few, _corpus_place("gn:2", "Quito", "country", ("a", "b"))]
+    assert script(build_corpus_base_map(few, basemap=None)) == script(build_corpus_base_map(many, basemap=None))
+    page = build_corpus_base_map(many, basemap=None)
+    build_corpus_layer(many, selected="gn:2").add_to(page)
+    text = page.get_root().render()
+    assert '"count":2,' in text and "fitBounds" in text and "Quito" in text
+    for style in KIND_ORDER.values():  # every kind in the legend
+        assert style.label in text

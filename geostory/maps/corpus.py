@@ -1,14 +1,17 @@
-"""The corpus map (pure folium, no Streamlit): every place of many stories as one GeoJSON layer, clustered.
+"""The corpus map (pure folium, no Streamlit): every place of many stories as one clustered layer.
 
-One ``L.geoJson`` built in the browser from compact data (a few ms in Python for thousands of places, as
-STREAMLIT_FOLIUM_NOTES advises), each point a marker shaped and coloured by kind and badged with its number of
-stories. Tooltips carry the place key the same way story maps carry place ids (``[[place:KEY]]``), so
-:func:`geostory.maps.place_id_from_click` maps a click back to it.
+The places travel as compact columns (a few tens of bytes a place, a few ms in Python for thousands, as
+STREAMLIT_FOLIUM_NOTES advises) and the markers are made in the browser, each shaped and coloured by kind and
+badged with its number of stories. Tooltips carry the place key the same way story maps carry place ids
+(``[[place:KEY]]``), so :func:`geostory.maps.place_id_from_click` maps a click back to it.
+
+The base map does not depend on the places, so a Streamlit page that filters them keeps its map mounted (no
+reload, the reader's view kept); the points layer fits the view itself whenever the set of points changes.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
 import json
 
 import folium
@@ -19,12 +22,18 @@ from geostory.corpus import CorpusPlace
 from geostory.maps import assets
 from geostory.maps.build import build_base_map
 from geostory.maps.layers import _escape_tooltip
-from geostory.maps.style import kind_style, marker_size
+from geostory.maps.style import KIND_STYLES, kind_style, marker_size
 from geostory.model import Article, Place, Story
+
+# The legend of the corpus map lists every kind (the base map stays the same whatever the filters keep).
+_LEGEND_STORY = Story(
+    article=Article(text="", title="Corpus"),
+    places=tuple(Place(f"kind-{kind}", kind, kind, None, None, None) for kind in KIND_STYLES),
+)
 
 
 def corpus_as_story(places: list[CorpusPlace]) -> Story:
-    """A stand-in Story holding the corpus places (for the base map's bounds, legend and focus)."""
+    """A stand-in Story holding the corpus places (bounds, legend and focus of a map of just these places)."""
     from collections import Counter
 
     votes = Counter()
@@ -39,42 +48,66 @@ def corpus_as_story(places: list[CorpusPlace]) -> Story:
 
 
 def corpus_tooltip(place: CorpusPlace) -> str:
-    """Escaped tooltip: name, counts, and the hidden key for clicks."""
+    """Escaped tooltip: name, counts, and the hidden key for clicks (the browser builds the same for each point)."""
     n = len(place.stories)
     return (f"{_escape_tooltip(place.name)} · {n} {'story' if n == 1 else 'stories'}, {place.mentions} mention(s)"
             f'<span style="display:none">[[place:{_escape_tooltip(place.key)}]]</span>')
 
 
-def corpus_features(places: list[CorpusPlace], selected: str | None = None) -> list[dict]:
-    """Compact GeoJSON points: ``t`` tooltip, ``c`` colour, ``s`` shape, ``n`` stories, ``z`` size, ``k`` key."""
-    out = []
-    for p in places:
-        style = kind_style(p.kind)
-        out.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
-            "properties": {"t": corpus_tooltip(p), "c": style.colour, "s": style.shape, "n": len(p.stories),
-                           "z": marker_size(len(p.stories) * 3 - 2), "k": html.escape(p.key, quote=True),
-                           "sel": p.key == selected},
-        })
-    return out
+def corpus_columns(places: list[CorpusPlace], selected: str | None = None) -> dict:
+    """The points as columns: position, escaped name and key, kind (index into ``styles``), stories, mentions,
+    marker size; ``sel`` is the selected point's index (-1: none) and ``sig`` changes with the set of points."""
+    kinds = list(KIND_STYLES)
+    index = {k: i for i, k in enumerate(kinds)}
+    other = index["other"]
+    keys = [p.key for p in places]
+    return {
+        "count": len(places),
+        "sig": hashlib.sha1("\n".join(keys).encode("utf-8")).hexdigest()[:16],
+        "styles": [[kind_style(k).colour, kind_style(k).shape] for k in kinds],
+        "lat": [round(p.lat, 5) for p in places],
+        "lon": [round(p.lon, 5) for p in places],
+        "name": [_escape_tooltip(p.name) for p in places],
+        "key": [_escape_tooltip(k) for k in keys],
+        "kind": [index.get(p.kind, other) for p in places],
+        "n": [len(p.stories) for p in places],
+        "m": [p.mentions for p in places],
+        "z": [marker_size(len(p.stories) * 3 - 2) for p in places],
+        "sel": keys.index(selected) if selected in keys else -1,
+    }
 
 
 class CorpusPoints(JSCSSMixin, folium.map.Layer):
-    """The corpus places: a marker cluster of DivIcon markers built from GeoJSON in the browser."""
+    """The corpus places: a marker cluster of DivIcon markers made in the browser from :func:`corpus_columns`.
+
+    When added to a map it fits the view to its points, unless the same set of points was fitted before in this
+    page (a new selection does not move the reader's view; a new filter does)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.markerClusterGroup({maxClusterRadius: 30, showCoverageOnHover: false,
             spiderfyDistanceMultiplier: 1.6});
-        L.geoJson({{ this.data }}, {pointToLayer: function (f, latlng) {
-            var p = f.properties, z = p.z;
-            var body = '<div class="gs-marker gs-shape-' + p.s + (p.sel ? ' gs-selected' : '') + '" data-place="' + p.k +
-                '" style="width:' + z + 'px;height:' + z + 'px;--gs-colour:' + p.c + '">' +
-                (p.n > 1 ? '<span class="gs-badge">' + p.n + '</span>' : '') + '</div>';
-            return L.marker(latlng, {icon: L.divIcon({html: body, className: "gs-icon", iconSize: [z, z],
-                iconAnchor: [z / 2, z / 2]}), zIndexOffset: p.sel ? 1000 : 10 * p.n}).bindTooltip(p.t);
-        }}).addTo({{ this.get_name() }});
+        (function (group, d) {
+            var markers = new Array(d.count);
+            for (var i = 0; i < d.count; i++) {
+                var z = d.z[i], st = d.styles[d.kind[i]], n = d.n[i], sel = i === d.sel;
+                var body = '<div class="gs-marker gs-shape-' + st[1] + (sel ? ' gs-selected' : '') + '" data-place="' +
+                    d.key[i] + '" style="width:' + z + 'px;height:' + z + 'px;--gs-colour:' + st[0] + '">' +
+                    (n > 1 ? '<span class="gs-badge">' + n + '</span>' : '') + '</div>';
+                var tip = d.name[i] + ' · ' + n + (n === 1 ? ' story, ' : ' stories, ') + d.m[i] + ' mention(s)' +
+                    '<span style="display:none">[[place:' + d.key[i] + ']]</span>';
+                markers[i] = L.marker([d.lat[i], d.lon[i]], {icon: L.divIcon({html: body, className: "gs-icon",
+                    iconSize: [z, z], iconAnchor: [z / 2, z / 2]}), zIndexOffset: sel ? 1000 : 10 * n}).bindTooltip(tip);
+            }
+            group.addLayers(markers);
+            var fit = function (map) {
+                if (!map || map.__gsCorpusFitted === d.sig) return;
+                map.__gsCorpusFitted = d.sig;
+                var bounds = group.getBounds();
+                if (bounds.isValid()) map.fitBounds(bounds.pad(0.05), {maxZoom: 8, animate: false});
+            };
+            group.on("add", function () { fit(group._map); });
+        })({{ this.get_name() }}, {{ this.data }});
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}"""
     )
@@ -83,8 +116,7 @@ class CorpusPoints(JSCSSMixin, folium.map.Layer):
                  static_base: str | None = assets.STATIC_BASE):
         super().__init__(name="Places of the stories", overlay=True, control=False, show=True)
         self._name = "CorpusPoints"
-        text = json.dumps({"type": "FeatureCollection", "features": corpus_features(places, selected)},
-                          separators=(",", ":"), ensure_ascii=False)
+        text = json.dumps(corpus_columns(places, selected), separators=(",", ":"), ensure_ascii=False)
         self.data = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         assets.localise(self, ["markercluster"], ["markercluster_css", "markercluster_default_css"], static_base)
 
@@ -93,10 +125,12 @@ class CorpusPoints(JSCSSMixin, folium.map.Layer):
         super().render(**kwargs)
 
 
-def build_corpus_base_map(places: list[CorpusPlace], *, static_base: str | None = assets.STATIC_BASE,
+def build_corpus_base_map(places: list[CorpusPlace] | None = None, *, static_base: str | None = assets.STATIC_BASE,
                           basemap: dict | None = None) -> folium.Map:
-    """The fixed part of the corpus map (basemap, tiles, legend, fitted to the places)."""
-    return build_base_map(corpus_as_story(places), static_base=static_base, basemap=basemap, size_note="stories")
+    """The fixed part of the corpus map: basemap, tiles, a legend of every kind, world view (the points layer
+    fits the view). The same whatever ``places`` holds (kept for callers that pass them), so filtering never
+    reloads the map."""
+    return build_base_map(_LEGEND_STORY, static_base=static_base, basemap=basemap, size_note="stories")
 
 
 def build_corpus_layer(places: list[CorpusPlace], *, selected: str | None = None,
