@@ -85,7 +85,7 @@ _PAIRS: dict[str, tuple] = {
     "slider_date_format": ("DD/MM/YYYY", "MMM D, YYYY"),
     # article
     "article": ("Article", "Article"),
-    "article_text_region": ("Texte de l'article", "Article text"),
+    "article_text_region": ("Article (texte intégral)", "Article (full text)"),
     # exports
     "share": ("Garder et partager", "Keep and share"),
     "share_link": ("Lien vers ce récit :", "Link to this story:"),

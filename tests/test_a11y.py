@@ -239,7 +239,7 @@ def test_controls_are_keyboard_reachable(server, browser):
     assert reached(role="combobox", label="Find a place"), seen
     ends = [f["label"] for f in seen if f["tag"] == "input" and f["label"].startswith("Show places with events")]
     assert len(ends) == 2, seen  # both ends of the date range
-    assert reached(role="region", label="Timeline events") and reached(role="region", label="Article text"), seen
+    assert reached(role="region", label="Timeline events") and reached(role="region", label="Article (full text)"), seen
     assert reached(tag="iframe"), seen  # the map: its controls and markers are inside
     assert reached(tag="button", text="GeoJSON"), seen
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 from pathlib import Path
@@ -150,9 +151,12 @@ def test_url_language_and_the_switch(dashboard):
     assert at.subheader[0].value == "Places of the story" and "Published Sep 14, 2023" in texts(at)
     at.segmented_control(key=LANG_KEY).set_value("fr").run()
     assert at.subheader[0].value == "Les lieux du récit" and lang_param(at) == "fr"
-    at.selectbox(key="gs_place_picker").select("kremlin").run()  # the selection survives a language switch
+    at.selectbox(key="gs_place_picker").select("kremlin").run()  # the selection and dates survive a switch
+    day = dt.date(2023, 9, 13)
+    at.slider(key="gs_dates").set_value((day, day)).run()
     at.segmented_control(key=LANG_KEY).set_value("en").run()
     assert at.subheader[0].value == "Moscow Kremlin" and lang_param(at) == "en"
+    assert at.slider(key="gs_dates").value == (day, day) and at.slider(key="gs_dates").label.startswith("Show places")
     assert "**Events** (2)" in texts(at)
     at.segmented_control(key=LANG_KEY).set_value(None).run()  # clicking the chosen button again keeps it
     assert lang_param(at) == "en" and at.segmented_control(key=LANG_KEY).value == "en"
