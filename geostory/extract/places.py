@@ -18,8 +18,10 @@ from geostory.extract.spans import (
     CONTRACTIONS,
     MAX_WORDS,
     WordsBefore,
-    candidate_spans,
+    chunks_of,
     lower_case_keys,
+    lower_case_spans,
+    place_spans,
 )
 from geostory.extract.spans import Word as _Word
 from geostory.extract.spans import word_before as _word_before
@@ -109,23 +111,23 @@ def _sentence_starts(doc, text: str) -> set[int]:
 def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") -> list[Match]:
     """All place mentions of ``text`` (non-overlapping, in text order), each with its candidate entries."""
     words = _words(text)
-    spans, keys = candidate_spans(text, words, lower_case_keys(gazetteer), GEO_NOUNS, DETERMINERS)
+    chunks = chunks_of(text, words)
+    lower = lower_case_keys(gazetteer)
+    spans, keys = place_spans(text, chunks, lower_case=lower is None)
     before = WordsBefore(text)
-    contracted = {}
-    if lang == "fr":
-        for s0, e0, _ in spans:
-            article = CONTRACTIONS.get(before[s0])
-            if article:
-                contracted[(s0, e0)] = article + keys[(s0, e0)]
-    found = gazetteer.lookup_keys(list(keys.values()) + list(contracted.values()))
-    for span_key, full in contracted.items():
-        main = [x for x in found.get(full, []) if x.flags & MAIN]
-        if main:  # the name with its article is a place's own name: it wins over the bare word
-            keys[span_key] = full
-    for k in [k for k in found if found[k] and all(x.flags == SPELLING for x in found[k])]:
-        del found[k]  # a folded name equal to someone's spelling key is no match
+    looked: set[str] = set()
+    raw: dict[str, list[Entry]] = {}
+    found: dict[str, list[Entry]] = {}
+    _look_up(spans, keys, looked, raw, found, gazetteer, lang, before)
     ents = _entities(doc)
-    _add_spelling_variants(text, spans, keys, found, ents, gazetteer, before)
+    respelled = _add_spelling_variants(text, spans, keys, found, ents, gazetteer, before)
+    if lower is not None:  # lower-case runs that can still be accepted, or that a determiner's run is compared with
+        needed = {(span[1].start, e) for s, e, span in spans if len(span) > 1 and span[0].text.lower() in DETERMINERS
+                  and not span[1].cap and found.get(keys[(s, e)])}
+        more, more_keys = lower_case_spans(text, chunks, lower, respelled, GEO_NOUNS, DETERMINERS, needed)
+        keys.update(more_keys)
+        _look_up(more, keys, looked, raw, found, gazetteer, lang, before)
+        spans += more
     sent_starts = _sentence_starts(doc, text)
     accepted: list[Match] = []
     taken: list[tuple[int, int]] = []  # the accepted spans, sorted and disjoint (an overlap test is a bisection)
@@ -151,9 +153,30 @@ def find_place_mentions(text: str, doc, gazetteer: Gazetteer, lang: str = "fr") 
     return accepted
 
 
-def _add_spelling_variants(text, spans, keys, found, ents, gazetteer: Gazetteer, before=None) -> None:
+def _look_up(spans, keys, looked, raw, found, gazetteer: Gazetteer, lang: str, before) -> None:
+    """Look up the keys of ``spans`` not ``looked`` yet (with their article when a French contraction precedes them:
+    "au Havre" is "Le Havre"). ``raw`` gets the entries, ``found`` those that are more than a spelling key's."""
+    contracted = {}
+    if lang == "fr":
+        for s0, e0, _ in spans:
+            article = CONTRACTIONS.get(before[s0])
+            if article:
+                contracted[(s0, e0)] = article + keys[(s0, e0)]
+    new = [k for k in dict.fromkeys([keys[(s, e)] for s, e, _ in spans] + list(contracted.values())) if k not in looked]
+    got = gazetteer.lookup_keys(new)
+    looked.update(new)
+    raw.update(got)
+    for span_key, full in contracted.items():
+        if any(x.flags & MAIN for x in raw.get(full, [])):  # the name with its article is a place's own name
+            keys[span_key] = full
+    for k, entries in got.items():
+        if entries and not all(x.flags == SPELLING for x in entries):  # a folded name equal to someone's spelling
+            found[k] = entries  # key is no match
+
+
+def _add_spelling_variants(text, spans, keys, found, ents, gazetteer: Gazetteer, before=None) -> set[str]:
     """Second chance for unmatched names that read as places (a LOC entity, or after "à"/"in"/"from"):
-    look them up under their coarse spelling key ("Tarhouna" -> Tarhuna)."""
+    look them up under their coarse spelling key ("Tarhouna" -> Tarhuna). Returns the keys that gained entries."""
     wanted = {}
     for s, e, span in spans:
         key = keys[(s, e)]
@@ -164,12 +187,15 @@ def _add_spelling_variants(text, spans, keys, found, ents, gazetteer: Gazetteer,
         if label in ("LOC", "GPE") or (label is None and word in PLACE_PREPOSITIONS):
             wanted[key] = spelling_key(key)
     if not wanted:
-        return
+        return set()
     variants = gazetteer.lookup_keys(wanted.values())
+    respelled = set()
     for key, skey in wanted.items():
         hits = [x for x in variants.get(skey, []) if x.kind != "country" or x.curated]
         if hits:
             found[key] = hits
+            respelled.add(key)
+    return respelled
 
 
 def _common_noun(doc, start: int) -> bool:

@@ -1,11 +1,11 @@
 """Candidate spans for place recognition: the runs of up to seven words that may name a place.
 
 Most runs of an article open with a lower-case word ("a été reçu par", "la semaine dernière à"). Place recognition
-accepts such a run only as a demonym ("nord-coréens"), or as a curated name behind a generic noun ("mer Noire"), so
-those runs are dropped before they are folded and looked up unless their first word can open a demonym of the
-gazetteer, is a generic noun, or opens the name of a capitalised run of the same article (a run that only differs by
-case shares its gazetteer key). The spans kept are exactly the ones whose lookup can change the result: the output of
-place recognition is the same as with every run looked up, at a fifth of the lookups.
+accepts such a run only as a demonym ("nord-coréens") or as a curated name behind a generic noun ("mer Noire"). So
+the runs opening with a capital are looked up first; the lower-case ones are then folded and looked up only when they
+can fold to a demonym of the gazetteer or to a name that gained entries from its spelling variants, open with a
+generic noun, or are the rest of a run found after a determiner ("la" + "Russie"). The result of place recognition
+is the same as with every run looked up, at about a tenth of the lookups.
 """
 
 from __future__ import annotations
@@ -87,9 +87,9 @@ _LOWER_KEYS: dict[tuple, tuple[frozenset, frozenset] | None] = {}
 
 
 def lower_case_keys(gazetteer) -> tuple[frozenset, frozenset] | None:
-    """(keys, first words): the gazetteer keys a run opening with a lower-case word can be accepted under — those
-    of demonyms, with and without a leading "le "/"les " (what a contraction adds) — and their first words.
-    Read once per index file (one scan of its names); None when the index cannot tell (then nothing is filtered)."""
+    """(keys, their first words): the gazetteer keys a run opening with a lower-case word can be accepted under,
+    those of demonyms, with and without a leading "le "/"les " (what a contraction adds). Read once per index file
+    (one scan of its names); None when the index cannot tell (then every run is looked up)."""
     path = getattr(gazetteer, "path", None)
     try:
         stat = os.stat(path)
@@ -110,54 +110,57 @@ def lower_case_keys(gazetteer) -> tuple[frozenset, frozenset] | None:
     return _LOWER_KEYS[ident]
 
 
-def candidate_spans(text: str, words: list[Word], lower_keys: tuple[frozenset, frozenset] | None,
-                    openers: frozenset | set, determiners: frozenset | set) -> tuple[list[Span], dict]:
-    """The spans that may name a place, and their folded names {(start, end): key}.
-
-    Kept: dotted abbreviations ("U.S."), every run opening with a capital, and runs opening with a lower-case word
-    when ``lower_keys`` is None, or when the word is one of ``openers`` (generic nouns, folded), when the run folds
-    to a key of ``lower_keys`` or of a capitalised run (only checked on the first word's letters when that word is
-    ASCII: a folded run starts with its lower-cased first word, then a space, an apostrophe or nothing), or when the
-    run follows one of ``determiners`` opening a kept run ("la" + "Russie": the name after the determiner is compared)."""
+def place_spans(text: str, chunks: list[list[Word]], lower_case: bool = True) -> tuple[list[Span], dict]:
+    """Dotted abbreviations ("U.S.") and the runs of up to :data:`MAX_WORDS` words of each chunk that open with a
+    capital (with ``lower_case``, all runs), and their folded names {(start, end): key}."""
     spans: list[Span] = []
     keys: dict[tuple[int, int], str] = {}
     for m in _DOTTED.finditer(text):  # "U.S.", "W.Va.", "Ky.", "B.C.": one pseudo-word each
         s, e = m.start(), m.end()
         spans.append((s, e, [Word(s, e, m.group())]))
         keys[(s, e)] = fold(m.group())
-    chunks = chunks_of(text, words)
-
-    def add(chunk: list[Word], i: int, only=None) -> None:
-        for j in range(i + 1, min(len(chunk), i + MAX_WORDS) + 1):
-            s, e = chunk[i].start, chunk[j - 1].end
-            key = fold(text[s:e])
-            if only is None or key in only[0] or key in only[1]:
-                spans.append((s, e, chunk[i:j]))
-                keys[(s, e)] = key
-
     for chunk in chunks:
         for i, w in enumerate(chunk):
-            if w.cap or lower_keys is None:
-                add(chunk, i)
-    if lower_keys is None:
-        return spans, keys
-    capitalised = frozenset(keys.values())
-    cap_tokens = frozenset(_first_token(k) for k in capitalised)
-    known, known_tokens = lower_keys
+            if lower_case or w.cap:
+                for j in range(i + 1, min(len(chunk), i + MAX_WORDS) + 1):
+                    s, e = w.start, chunk[j - 1].end
+                    spans.append((s, e, chunk[i:j]))
+                    keys[(s, e)] = fold(text[s:e])
+    return spans, keys
+
+
+def lower_case_spans(text: str, chunks: list[list[Word]], wanted: tuple[frozenset, frozenset], extra: set,
+                     openers: frozenset | set, determiners: frozenset | set, needed: set) -> tuple[list[Span], dict]:
+    """The runs opening with a lower-case word that may still name something: those folding to a key of ``wanted``
+    (keys, their first words) or of ``extra``, every run opening with one of ``openers`` (folded), the ``needed``
+    ones {(start, end)}, and every run after a determiner opening a run kept. A run is only folded when its first
+    word can open such a key: when the first word folds to ASCII letters, a folded run starts with them, then a
+    space, an apostrophe or its end (folding maps each character on its own, and letters stay letters)."""
+    known, known_tokens = wanted
+    tokens = {_first_token(k) for k in extra}
+    spans: list[Span] = []
+    keys: dict[tuple[int, int], str] = {}
     for chunk in chunks:
         forced = False
         for i, w in enumerate(chunk):
-            kept = w.cap or forced
-            if not w.cap:
-                if not forced and w.text.isascii():
-                    low = w.text.lower()
-                    kept = low in known_tokens or low in cap_tokens or low in openers
-                    if kept:
-                        add(chunk, i)
-                elif forced or fold(w.text) in openers:
+            if w.cap:
+                forced = False
+                continue
+            head = fold(w.text)
+            every = forced or head in openers
+            skip = not every and head.isascii() and head.isalpha() and head not in known_tokens and head not in tokens
+            kept = False
+            if skip and not needed:
+                forced = False
+                continue
+            for j in range(i + 1, min(len(chunk), i + MAX_WORDS) + 1):
+                s, e = w.start, chunk[j - 1].end
+                if skip and (s, e) not in needed:
+                    continue
+                key = fold(text[s:e])
+                if every or key in known or key in extra or (s, e) in needed:
+                    spans.append((s, e, chunk[i:j]))
+                    keys[(s, e)] = key
                     kept = True
-                    add(chunk, i)
-                else:  # a non-ASCII first word: each run checked on its folded name
-                    add(chunk, i, only=(known, capitalised))
             forced = kept and w.text.lower() in determiners
     return spans, keys
