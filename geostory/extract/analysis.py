@@ -122,6 +122,33 @@ class Analysis:
         return is_reporting(tok.text, tok.lemma, self.lang)
 
 
+def _doc_toks(doc, has_lemma: bool, has_parse: bool) -> list[Tok]:
+    """The non-space tokens of a Doc as Toks, read in one array (as many Token objects would give them)."""
+    from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_SPACE, LEMMA, MORPH, ORTH, POS
+    from spacy.parts_of_speech import NAMES
+    from spacy.tokens import MorphAnalysis
+
+    strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, IDX, IS_SPACE, LEMMA, POS, DEP, HEAD, ENT_TYPE, MORPH]).astype("int64").tolist()
+    remap, morphs, toks, k = {}, {}, [], 0
+    for i, row in enumerate(rows):
+        if not row[2]:
+            remap[i] = k
+            k += 1
+    for i, (orth, idx, space, lemma, pos, dep, head, ent, morph) in enumerate(rows):
+        if space:
+            continue
+        if morph not in morphs:
+            m = MorphAnalysis.from_id(doc.vocab, morph & 0xFFFFFFFFFFFFFFFF)
+            morphs[morph] = (",".join(m.get("Tense")), ",".join(m.get("VerbForm")))
+        text = strings[orth & 0xFFFFFFFFFFFFFFFF]
+        n = len(toks)
+        toks.append(Tok(n, idx, idx + len(text), text, strings[lemma & 0xFFFFFFFFFFFFFFFF] if has_lemma else "",
+                        NAMES[pos], strings[dep & 0xFFFFFFFFFFFFFFFF] if has_parse else "",
+                        remap.get(i + head, n), *morphs[morph], strings[ent & 0xFFFFFFFFFFFFFFFF]))
+    return toks
+
+
 def analyse(doc, article, places) -> Analysis:
     """Build the shared Analysis of ``article`` from its spaCy Doc (any pipeline, or None)."""
     text = article.text or ""
@@ -130,16 +157,7 @@ def analyse(doc, article, places) -> Analysis:
         a.has_parse = doc.has_annotation("DEP")
         a.has_lemma = doc.has_annotation("LEMMA")
         a.vocab = doc.vocab
-        for t in doc:
-            if t.is_space:
-                continue
-            m = t.morph
-            a.toks.append(Tok(len(a.toks), t.idx, t.idx + len(t.text), t.text, t.lemma_ if a.has_lemma else "",
-                              t.pos_, t.dep_ if a.has_parse else "", t.head.i, ",".join(m.get("Tense")),
-                              ",".join(m.get("VerbForm")), t.ent_type_))
-        remap = {t.i: k for k, t in enumerate(x for x in doc if not x.is_space)}
-        for tk in a.toks:
-            tk.head = remap.get(tk.head, tk.i)
+        a.toks = _doc_toks(doc, a.has_lemma, a.has_parse)
         if doc.has_annotation("ENT_IOB"):
             a.ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     else:
