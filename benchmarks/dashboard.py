@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from apprunner import (  # noqa: E402
+from apprunner import (
     AppServer,
     content_frame,
     map_frame,
@@ -42,11 +42,13 @@ from apprunner import (  # noqa: E402
     offline_browser,
     offline_page,
     reveal_marker,
+    wait_single_map,
 )
+from playwright.sync_api import Error as PlaywrightError
 
-from geostory.export import story_from_json  # noqa: E402
-from geostory.maps import assets  # noqa: E402
-from geostory.model import Place, Story  # noqa: E402
+from geostory.export import story_from_json
+from geostory.maps import assets
+from geostory.model import Place, Story
 
 FLOOR_PANEL = "floor_panel"
 
@@ -81,7 +83,8 @@ m.options.update(maxZoom=18, minZoom=1)
 m.default_js = [("leaflet", BASE + "/leaflet/leaflet.js")]
 m.default_css = [("leaflet_css", BASE + "/leaflet/leaflet.css")]
 folium.GeoJson(json.loads(Path(BASEMAP).read_text(encoding="utf-8")), interactive=False,
-               style_function=lambda f: {"color": "#999", "weight": 0.5, "fillColor": "#eee", "fillOpacity": 1}).add_to(m)
+               style_function=lambda f: {"color": "#999", "weight": 0.5, "fillColor": "#eee",
+                                         "fillOpacity": 1}).add_to(m)
 cluster = MarkerCluster(options={"maxZoom": 18, "maxClusterRadius": 28, "spiderfyOnMaxZoom": True,
                                  "showCoverageOnHover": False, "spiderfyDistanceMultiplier": 1.6})
 cluster.default_js = [("markercluster", BASE + "/leaflet.markercluster/leaflet.markercluster.js")]
@@ -113,7 +116,8 @@ def write_floor_app(folder: Path, story: Story) -> Path:
     (folder / "app.py").write_text(code, encoding="utf-8")
     (folder / ".streamlit").mkdir(exist_ok=True)
     (folder / ".streamlit" / "config.toml").write_text(
-        "[server]\nenableStaticServing = true\n[browser]\ngatherUsageStats = false\n[client]\ntoolbarMode = \"minimal\"\n",
+        "[server]\nenableStaticServing = true\n[browser]\ngatherUsageStats = false\n"
+        "[client]\ntoolbarMode = \"minimal\"\n",
         encoding="utf-8",
     )
     if not (folder / "static").exists():
@@ -161,7 +165,8 @@ WATCH_MARKERS = """(() => {
 WATCH_PANEL = """([selector, name]) => {
     window.__panelAt = null;
     const check = () => { const h = document.querySelector(selector);
-        if (!window.__panelAt && h && h.textContent.trim() === name) window.__panelAt = performance.timeOrigin + performance.now(); };
+        if (!window.__panelAt && h && h.textContent.trim() === name)
+            window.__panelAt = performance.timeOrigin + performance.now(); };
     new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
 PANELS = {  # app -> (element whose text is the clicked name, its Playwright locator)
@@ -194,6 +199,7 @@ def one_run(browser, app: str, server: AppServer, query: str, place: Place) -> d
         page.goto(server.url + "/" + query)
         map_frame(page).locator(".gs-marker[data-place]").first.wait_for(state="visible", timeout=60000)
         first = (content_frame(page).evaluate("() => window.__firstMarkerAt") - launched) / 1000
+        wait_single_map(page, quiet_ms=500)  # (not timed) a first rerun may remount the map
         reveal_marker(page, place.id, place.lat, place.lon)
         page.wait_for_timeout(1000)  # let the reruns of the cluster clicks settle
         selector, locator = PANELS[app]
@@ -231,17 +237,26 @@ def main(argv: list[str] | None = None) -> None:
 
     apps = [args.only] if args.only else ["geostory", "floor"]
     results: dict[str, list[dict]] = {app: [] for app in apps}
+    failures: dict[str, list[str]] = {app: [] for app in apps}
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="geostory-floor-") as tmp, offline_browser() as browser:
         write_floor_app(Path(tmp), story)
         for i in range(args.runs):
             order = apps if i % 2 == 0 else apps[::-1]
             for app in order:
-                server = AppServer(env=env) if app == "geostory" else FloorServer(Path(tmp))
-                results[app].append(one_run(browser, app, server, query if app == "geostory" else "", place))
+                for attempt in range(3):  # a run whose marker could not be revealed (loaded machine) is redone
+                    server = AppServer(env=env) if app == "geostory" else FloorServer(Path(tmp))
+                    try:
+                        results[app].append(one_run(browser, app, server, query if app == "geostory" else "", place))
+                        break
+                    except PlaywrightError as exc:
+                        failures[app].append(str(exc).splitlines()[0])
+                        if attempt == 2:
+                            raise
     out: dict = {"benchmark": "dashboard", "story": name, "place": place.id, "runs": args.runs}
     for app in apps:
         out[app] = {k: summary([r[k] for r in results[app]]) for k in ("first", "click", "rss")}
+        out[app]["redone_runs"] = failures[app]
     if len(apps) == 2:
         g, f = out["geostory"], out["floor"]
         out["first_marker_ratio"] = round(g["first"]["median"] / f["first"]["median"], 2)

@@ -39,8 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from geostory.library import Library  # noqa: E402
-from geostory.model import Article, Story  # noqa: E402
+from geostory.library import Library
+from geostory.model import Article, Story
 
 TARGET_S = 3.0
 FIRST_DAY, DAYS = dt.date(2019, 1, 1), 6 * 365
@@ -98,9 +98,16 @@ def build_library(path: Path, n: int, *, reextract: bool, spread: bool) -> dict:
     library = Library(path)
     t1 = time.perf_counter()
     library.save_many((f"perf-{i + 1:04d}", s) for i, s in enumerate(stories))
+    library.set_meta("perf_mode", mode_name(reextract, spread))
     return {"texts": len(arts), "stories": n, "extract_s": round(extracted, 1),
             "save_s": round(time.perf_counter() - t1, 2), "library_mb": round(path.stat().st_size / 1e6, 1),
             "story_places": sum(sum(1 for p in s.places if p.resolved) for s in stories)}
+
+
+def mode_name(reextract: bool, spread: bool) -> str:
+    """How a library was made (kept in its meta table)."""
+    return (("every copy extracted again" if reextract else "extracted once per text, dates/ids/titles varied")
+            + (", distinct places" if spread else ""))
 
 
 def corpus_app() -> None:
@@ -304,8 +311,7 @@ def main(argv: list[str] | None = None) -> None:
     out["server_all_s"] = {k: [round(x, 3) for x in v] for k, v in runs.items()}
     if args.browser:
         out["browser_s"], out["browser_all_s"] = browser_runs(path, args.runs, args.country)
-    out.update({"target_s": TARGET_S, "mode": ("reextract" if args.reextract else "extract once per text, dates/ids/titles varied")
-                + (", distinct places" if args.distinct else ""),
+    out.update({"target_s": TARGET_S, "mode": Library(path).meta("perf_mode") or "unknown",
                 "loadavg_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
                 "cpus": os.cpu_count(), "python": platform.python_version()})
     print(json.dumps(out))

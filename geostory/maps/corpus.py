@@ -96,8 +96,9 @@ class CorpusPoints(JSCSSMixin, folium.map.Layer):
                     (n > 1 ? '<span class="gs-badge">' + n + '</span>' : '') + '</div>';
                 var tip = d.name[i] + ' · ' + n + (n === 1 ? ' story, ' : ' stories, ') + d.m[i] + ' mention(s)' +
                     '<span style="display:none">[[place:' + d.key[i] + ']]</span>';
-                markers[i] = L.marker([d.lat[i], d.lon[i]], {icon: L.divIcon({html: body, className: "gs-icon",
-                    iconSize: [z, z], iconAnchor: [z / 2, z / 2]}), zIndexOffset: sel ? 1000 : 10 * n}).bindTooltip(tip);
+                var icon = L.divIcon({html: body, className: "gs-icon", iconSize: [z, z], iconAnchor: [z / 2, z / 2]});
+                markers[i] = L.marker([d.lat[i], d.lon[i]], {icon: icon, zIndexOffset: sel ? 1000 : 10 * n})
+                    .bindTooltip(tip);
             }
             group.addLayers(markers);
             var fit = function (map) {

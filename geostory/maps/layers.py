@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import folium
+import xyzservices
 from folium.plugins import MarkerCluster
 
 from geostory.maps import assets
@@ -68,13 +69,19 @@ def basemap_layer(data: dict[str, Any], focus: tuple[str, ...] = ()) -> Basemap:
     return Basemap(data, focus)
 
 
+# Given as providers, not names or URLs: folium would search xyzservices' whole catalogue for them on every
+# rerun (4 ms, ~100x the rest of making the two layers).
+OSM_TILES = xyzservices.providers.OpenStreetMap.Mapnik
+CARTO_TILES = xyzservices.TileProvider(name="CartoDB Positron", url=CARTO_URL, html_attribution=CARTO_ATTR,
+                                       attribution="(C) OpenStreetMap contributors (C) CARTO", subdomains="abcd",
+                                       max_zoom=20)
+
+
 def tile_layers() -> list[folium.TileLayer]:
     """Online base layers offered in the layer control (used when reachable)."""
     return [
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", overlay=False, show=False),
-        folium.TileLayer(
-            CARTO_URL, name="CartoDB Positron", attr=CARTO_ATTR, overlay=False, show=False, subdomains="abcd"
-        ),
+        folium.TileLayer(OSM_TILES, name="OpenStreetMap", overlay=False, show=False),
+        folium.TileLayer(CARTO_TILES, name="CartoDB Positron", overlay=False, show=False),
     ]
 
 
