@@ -10,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GEOSTORY_SHARED", ROOT.parent / "shared"))
+# Interface strings are asserted in English; tests/test_i18n.py and tests/test_browser_i18n.py check French too.
+# App servers started by tests inherit it.
+os.environ.setdefault("GEOSTORY_UI_LANG", "en")
 
 
 def require_shared() -> Path:

@@ -109,7 +109,7 @@ def test_add_a_missed_place(library):
     at.text_input(key="gs_add_words").input("Nowhere to be found").run()
     assert any("does not occur" in c.value for c in at.caption)
     at.text_input(key="gs_add_words").input("combinaison spatiale").run()
-    assert any(c.value == "1 occurrence(s) in the article." for c in at.caption)
+    assert any(c.value == "1 occurrence in the article." for c in at.caption)
     at.text_input(key="gs_add_search").input("Paris").run()
     paris = search_gazetteer(get_gazetteer(), "Paris")[0]
     at.selectbox(key="gs_add_found").select(paris).run()
@@ -276,3 +276,32 @@ def test_corpus_page_includes_the_seed_without_opening_it(monkeypatch, library):
     at.run()
     assert not at.exception and not at.error
     assert any("of 2 stories" in m.value for m in at.markdown) and "seed" in library
+
+
+def test_review_search_asks_the_configured_online_provider(library, monkeypatch):
+    """With a provider set in the environment (or st.secrets), the review search lists its answer after the
+    gazetteer's; the provider is faked: no network."""
+    from geostory import review
+    from geostory.model import Candidate
+
+    asked = []
+
+    def fake_search_online(words, config, gazetteer=None):
+        asked.append((words, config.provider))
+        return [Candidate("photon:x", "Moscow Oblast", "region", "RU", 55.5, 37.5, 0.9, "found by photon")], ()
+
+    monkeypatch.setenv("GEOSTORY_GEOCODER", "photon")
+    monkeypatch.setattr(review, "search_online", fake_search_online)
+    at = app(place="moscow")
+    at.text_input(key="gs_review_search_moscow").input("Moscow Oblast").run()
+    assert not at.exception and not at.error
+    assert ("Moscow Oblast", "photon") in asked
+    assert any(o.startswith("Moscow Oblast (") and "RU" in o for o in at.selectbox(key="gs_review_found").options)
+
+
+def test_review_search_says_why_a_wrong_provider_setting_is_ignored(library, monkeypatch):
+    monkeypatch.setenv("GEOSTORY_GEOCODER", "no-such-provider")
+    at = app(place="moscow")
+    assert not at.exception and not at.error
+    assert any("unknown geocoder" in c.value and "such" in c.value for c in at.caption)
+    assert at.selectbox(key="gs_review_found").options  # the gazetteer still answers
