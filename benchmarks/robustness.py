@@ -131,7 +131,8 @@ def _app_case(case, folder: Path) -> bool:
     from geostory.gazetteer.index import get_gazetteer
 
     env = {"GEOSTORY_INDEX": str(get_gazetteer().path), "GEOSTORY_LIBRARY": str(folder / f"lib-{case.name}.sqlite"),
-           "GEOSTORY_CACHE": str(folder / "cache"), "GEOSTORY_STORY_DIR": str(ROOT / "tests" / "data")}
+           "GEOSTORY_CACHE": str(folder / "cache"), "GEOSTORY_STORY_DIR": str(ROOT / "tests" / "data"),
+           "GEOSTORY_UI_LANG": "en"}  # the labels looked up below are the English ones
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
