@@ -91,12 +91,12 @@ def _compile(pattern: str) -> re.Pattern:
     try:
         from re import _parser
 
-        first = _first_chars(_parser.parse(pattern, re.I).data)
+        first = _first_chars(_parser.parse(pattern, re.IGNORECASE).data)
     except (ImportError, AttributeError):
         first = None
     if first is None or first[1] or not first[0]:
-        return re.compile(pattern, re.I)
-    return re.compile("(?=[" + "".join(sorted(first[0])) + "])(?:" + pattern + ")", re.I)
+        return re.compile(pattern, re.IGNORECASE)
+    return re.compile("(?=[" + "".join(sorted(first[0])) + "])(?:" + pattern + ")", re.IGNORECASE)
 
 
 _COMPILED = [(k, _compile(p)) for k, p in _PATTERNS]
