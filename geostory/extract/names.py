@@ -124,13 +124,14 @@ def typed_names(a, toks, names, roles, orgs) -> tuple[list[Mention], list[Mentio
     Volkart" (an organisation), "la tempête Ciaran" (no person at all). Returns (names kept, role mentions)."""
     starts = {t.start: i for i, t in enumerate(toks)}
     kept, typed, things, firms = [], [], set(), set()
+    types = orgs | NON_PERSON
     for k, t in enumerate(toks[1:], 1):  # "la tempête Ciaran", "German carmaker Volkart": wherever the name is
         j = k - 1
         if j > 0 and (toks[j].pos == "ADJ" or (not toks[j].pos and toks[j].low.endswith(ADJ_END))):
             j -= 1
         low = fold(toks[j].text)
-        low = low[:-1] if low.endswith("s") and low[:-1] in orgs | NON_PERSON else low
-        if cap(t) and toks[k - 1].end >= t.start - 1 and _common_noun(a, toks[j]) and low in orgs | NON_PERSON:
+        low = low[:-1] if low.endswith("s") and low[:-1] in types else low
+        if cap(t) and toks[k - 1].end >= t.start - 1 and _common_noun(a, toks[j]) and low in types:
             e = k
             while e + 1 < len(toks) and cap(toks[e + 1]) and toks[e + 1].start <= toks[e].end + 1:
                 e += 1

@@ -22,6 +22,8 @@ FUNCTION_WORDS = {
     "en": frozenset({"the", "of", "and", "is", "was", "in", "to", "a", "for", "that", "with", "on"}),
 }
 _WORDS = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[\x00-\u024f]+")  # the characters before U+0250 (IPA): Latin scripts and ASCII
+_KNOWN_WORDS = FUNCTION_WORDS["fr"] | FUNCTION_WORDS["en"]
 _MARKUP = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>|<[^>]*>")
 
 
@@ -122,16 +124,17 @@ def _publication_date(value) -> str | None:
 def reads_as_french_or_english(text: str) -> bool:
     """False for prose in another language: mostly non-Latin letters, or (over 20 lower-case words) few French
     and English function words among the lower-case words. Name lists and short texts pass."""
-    sample = _MARKUP.sub(" ", text[:20_000])  # HTML pasted as text: its tags and scripts are not prose
-    letters = [c for c in sample if c.isalpha()]
-    if len(letters) >= 20 and sum(c < "\u0250" for c in letters) < len(letters) / 2:
-        return False  # Cyrillic, Greek, Arabic, Hebrew, CJK...: not the Latin script of fr/en
+    sample = _MARKUP.sub(" ", text[:20_000])
+    if not sample.isascii():  # ASCII letters are all Latin
+        letters = sum(map(str.isalpha, sample))
+        beyond_latin = sum(map(str.isalpha, _LATIN.sub("", sample)))
+        if letters >= 20 and letters - beyond_latin < letters / 2:
+            return False  # Cyrillic, Greek, Arabic, Hebrew, CJK...: not the Latin script of fr/en
     words = _WORDS.findall(sample)
     lower = [w for w in words if w.islower()]
     if len(lower) < 20 or len(lower) < len(words) / 2:
         return True
-    known = FUNCTION_WORDS["fr"] | FUNCTION_WORDS["en"]
-    return sum(w.lower() in known for w in words) >= 0.18 * len(lower)
+    return sum(w.lower() in _KNOWN_WORDS for w in words) >= 0.18 * len(lower)
 
 
 def focus_of(places) -> tuple[str, ...]:

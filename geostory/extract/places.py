@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from geostory.extract.patterns import anchored
 from geostory.extract.spans import (
     _JOINER,
     CONTRACTIONS,
@@ -337,7 +338,7 @@ FACILITY_AFTER = (
     "district", "neighborhood", "neighbourhood",
 )
 _CAP_RUN = r"(?-i:[A-Z][\w’'\-]*(?:\s+(?:(?:al|el|de|du|des|of|the|la|le|di|do|da)\s+)?[A-Z][\w’'\-]*)*)"
-_FAC_BEFORE_RE = re.compile(
+_FAC_BEFORE_RE = anchored(
     r"\b(" + "|".join(FACILITY_BEFORE) + r")\s+(?:(?:de la|de l['’]|des|du|de|d['’]|of the|of)\s*)?((?:(?:al|el|an|as|ad|ar|ash|ibn|abu)[\s-])?" + _CAP_RUN + ")",
     re.IGNORECASE,
 )

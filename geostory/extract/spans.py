@@ -146,7 +146,7 @@ def lower_case_spans(text: str, chunks: list[list[Word]], wanted: tuple[frozense
             if w.cap:
                 forced = False
                 continue
-            head = fold(w.text)
+            head = w.text.lower() if w.text.isascii() else fold(w.text)  # ASCII letters fold to lower case
             every = forced or head in openers
             skip = not every and head.isascii() and head.isalpha() and head not in known_tokens and head not in tokens
             kept = False
