@@ -241,4 +241,4 @@ def _owned(a, c: Clause, x) -> bool:
     if c.pred is None or not c.toks:
         return True
     ids = {t.i for t in c.toks}
-    return any(t.i in ids for t in a.toks if t.start >= x.start and t.end <= x.end)
+    return any(t.i in ids for t in a.toks_in(x.start, x.end))

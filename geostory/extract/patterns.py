@@ -7,12 +7,14 @@ import re
 
 def _first_chars(seq) -> tuple[set, bool] | None:
     """(character-class items a match of the parsed ``seq`` can start with, whether it can match the empty
-    string), or None when the pattern uses anything else than literals, classes, groups, branches and repeats."""
-    from re import _constants as sc  # the standard library's own regex parser (Python >= 3.11)
+    string), or None when the pattern uses anything else than literals, classes, groups, branches, repeats and
+    zero-width assertions."""
+    # the standard library's own regex parser (Python >= 3.11)
+    from re import _constants as sc
 
     items: set = set()
     for op, av in seq:
-        if op is sc.AT:  # \b: consumes nothing
+        if op in (sc.AT, sc.ASSERT, sc.ASSERT_NOT):  # \b, look-arounds: consume nothing, only restrict
             continue
         if op is sc.LITERAL:
             return items | {re.escape(chr(av))}, False

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geostory.extract.lexicon import ARTICLES, DOCUMENT_NOUNS, fold, is_reporting
+from geostory.extract.patterns import anchored
 
 if TYPE_CHECKING:
     from geostory.extract.analysis import Analysis, Tok
@@ -125,10 +126,13 @@ def mask(text: str, spans: list[QSpan]) -> str:
     return "".join(chars)
 
 
+_SENTENCE_END = anchored(r"(?<![A-Z])(?<!\bM)(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?…]+\s*[»”\"]?(?=\s+\S)|\n+")
+
+
 def split_sentences(masked: str) -> list[tuple[int, int]]:
     """Sentence spans of the masked text: breaks after . ! ? … (not after initials or titles) and at newlines."""
     out, start = [], 0
-    for m in re.finditer(r"(?<![A-Z])(?<!\bM)(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?…]+\s*[»”\"]?(?=\s+\S)|\n+", masked):
+    for m in _SENTENCE_END.finditer(masked):
         end = m.end()
         if masked[start:end].strip():
             out.append((start, end))
