@@ -171,12 +171,6 @@ def server_run(changes: list[str], countries: list[str]) -> dict[str, float]:
     return out
 
 
-def points_sent(at) -> int:
-    """How many corpus points the last run sent to the map."""
-    (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)["feature_group"].count('"type":"Feature"')
-
-
 # In the map's iframe (init script, so in every new iframe): the first marker or cluster drawn. In the page: the
 # time of the key press that chooses a country.
 WATCH = """(() => {
