@@ -128,24 +128,34 @@ def _doc_toks(doc, has_lemma: bool, has_parse: bool) -> list[Tok]:
     from spacy.parts_of_speech import NAMES
     from spacy.tokens import MorphAnalysis
 
-    strings = doc.vocab.strings
-    rows = doc.to_array([ORTH, IDX, IS_SPACE, LEMMA, POS, DEP, HEAD, ENT_TYPE, MORPH]).astype("int64").tolist()
-    remap, morphs, toks, k = {}, {}, [], 0
-    for i, row in enumerate(rows):
-        if not row[2]:
+    vocab, strings = doc.vocab, doc.vocab.strings
+    cols = doc.to_array([ORTH, IDX, IS_SPACE, LEMMA, POS, DEP, HEAD, ENT_TYPE, MORPH]).T.tolist()
+    orths, idxs, spaces, lemmas, poss, deps, heads, ents, morphs = cols
+    named: dict = {0: ""}  # string hashes read once each
+
+    def name(h):
+        if h not in named:
+            named[h] = strings[h]
+        return named[h]
+
+    remap, k = {}, 0
+    for i, space in enumerate(spaces):
+        if not space:
             remap[i] = k
             k += 1
-    for i, (orth, idx, space, lemma, pos, dep, head, ent, morph) in enumerate(rows):
+    features: dict = {}
+    toks: list[Tok] = []
+    for i, space in enumerate(spaces):
         if space:
             continue
-        if morph not in morphs:
-            m = MorphAnalysis.from_id(doc.vocab, morph & 0xFFFFFFFFFFFFFFFF)
-            morphs[morph] = (",".join(m.get("Tense")), ",".join(m.get("VerbForm")))
-        text = strings[orth & 0xFFFFFFFFFFFFFFFF]
-        n = len(toks)
-        toks.append(Tok(n, idx, idx + len(text), text, strings[lemma & 0xFFFFFFFFFFFFFFFF] if has_lemma else "",
-                        NAMES[pos], strings[dep & 0xFFFFFFFFFFFFFFFF] if has_parse else "",
-                        remap.get(i + head, n), *morphs[morph], strings[ent & 0xFFFFFFFFFFFFFFFF]))
+        morph = morphs[i]
+        if morph not in features:
+            m = MorphAnalysis.from_id(vocab, morph)
+            features[morph] = (",".join(m.get("Tense")), ",".join(m.get("VerbForm")))
+        text, idx, n = name(orths[i]), idxs[i], len(toks)
+        head = i + heads[i] - (1 << 64 if heads[i] >= 1 << 63 else 0)  # a relative offset, stored unsigned
+        toks.append(Tok(n, idx, idx + len(text), text, name(lemmas[i]) if has_lemma else "", NAMES[poss[i]],
+                        name(deps[i]) if has_parse else "", remap.get(head, n), *features[morph], name(ents[i])))
     return toks
 
 
