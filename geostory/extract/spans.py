@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from dataclasses import dataclass
 
 from geostory.gazetteer.index import DEMONYM
 from geostory.gazetteer.text import fold
@@ -28,15 +27,17 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)['’]?\s*$")
 CONTRACTIONS = {"au": "le ", "du": "le ", "aux": "les ", "des": "les "}
 
 
-@dataclass(frozen=True, slots=True)
 class Word:
-    start: int
-    end: int
-    text: str
+    """A run of letters at ``start:end``; ``cap`` when it opens with a capital. (A plain class: articles have
+    hundreds of words and place recognition reads ``cap`` a thousand times.)"""
 
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
+    __slots__ = ("start", "end", "text", "cap")
+
+    def __init__(self, start: int, end: int, text: str):
+        self.start, self.end, self.text, self.cap = start, end, text, text[:1].isupper()
+
+    def __repr__(self) -> str:
+        return f"Word({self.start}, {self.end}, {self.text!r})"
 
 
 Span = tuple[int, int, list[Word]]
