@@ -31,7 +31,7 @@ class Word:
     """A run of letters at ``start:end``; ``cap`` when it opens with a capital. (A plain class: articles have
     hundreds of words and place recognition reads ``cap`` a thousand times.)"""
 
-    __slots__ = ("start", "end", "text", "cap")
+    __slots__ = ("cap", "end", "start", "text")
 
     def __init__(self, start: int, end: int, text: str):
         self.start, self.end, self.text, self.cap = start, end, text, text[:1].isupper()
