@@ -189,12 +189,24 @@ class Library:
     # -- reading ------------------------------------------------------------------------------------------
 
     def get(self, story_id: str) -> Story:
-        """The saved story; KeyError when there is none with this id, StoryFormatError when it cannot be read."""
+        """The saved story; KeyError when there is none with this id, StoryFormatError when it cannot be read.
+
+        Parsed once per update in this process (as :meth:`stories`): the text is not even read when unchanged."""
+        with _PARSED_LOCK:
+            memo = _PARSED.setdefault(str(self.path.resolve()), {})
+            known = memo.get(story_id, ("", None))
+        stamp = known[0] if known[1] is not None else None
         with self._connect() as con:
-            row = con.execute("SELECT json FROM stories WHERE id = ?", (story_id,)).fetchone()
+            row = con.execute("SELECT updated, CASE WHEN updated = ? THEN NULL ELSE json END FROM stories WHERE id = ?",
+                              (stamp, story_id)).fetchone()
         if row is None:
             raise KeyError(story_id)
-        return story_from_json(row[0])
+        if row[1] is None and known[1] is not None:
+            return known[1]
+        story = story_from_json(row[1])
+        with _PARSED_LOCK:
+            memo[story_id] = (row[0], story)
+        return story
 
     def __contains__(self, story_id: str) -> bool:
         with self._connect() as con:

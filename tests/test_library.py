@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from geostory.errors import InputError, LibraryError
+from geostory.errors import InputError, LibraryError, StoryFormatError
 from geostory.export import story_from_json, story_to_json
 from geostory.library import SEED_ID, Library, default_path, story_id_for
 from geostory.model import Article, Candidate, Mention, Override, Place, Story
@@ -218,12 +218,17 @@ def test_revision_follows_every_write(library):
 def test_stories_follow_saves_and_deletes_from_elsewhere(library):
     library.save(little(1), "s")
     library.save(little(2), "t")
-    assert dict(library.stories()) == {"s": little(1), "t": little(2)}
+    assert dict(library.stories()) == {"s": little(1), "t": little(2)} and library.get("s") == little(1)
     other = Library(library.path)  # another instance (as another process would) changes the file
     other.save(little(5), "s")
     other.delete("t")
     assert dict(library.stories()) == {"s": little(5)}
+    assert library.get("s") == little(5)
+    with pytest.raises(KeyError):
+        library.get("t")
     with sqlite3.connect(library.path) as con:  # an unreadable row is skipped, the rest still read
         con.execute("UPDATE stories SET json = '{', updated = 'x' WHERE id = 's'")
     library.save(little(6), "u")
     assert dict(library.stories()) == {"u": little(6)}
+    with pytest.raises(StoryFormatError):
+        library.get("s")
