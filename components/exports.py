@@ -8,12 +8,11 @@ import re
 import streamlit as st
 
 from components import state
-from components.i18n import t
+from components.i18n import current, t
 from geostory.export import (
     CSV_TABLES,
     story_to_csv,
     story_to_geojson,
-    story_to_html,
     story_to_json,
 )
 from geostory.model import Story
@@ -28,15 +27,17 @@ def file_stem(story: Story, name: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _html(story_json: str) -> str:
+def _html(story_json: str, lang: str) -> str:
     from geostory.export import story_from_json
+    from geostory.maps.standalone import standalone_html
 
-    return story_to_html(story_from_json(story_json))
+    return standalone_html(story_from_json(story_json), lang)
 
 
 def export_files(story: Story, name: str, lang: str | None = None) -> list[tuple[str, str, str, object]]:
     """``(label, file name, MIME type, data or callable)`` for each export of ``story`` (labels in ``lang``)."""
     stem = file_stem(story, name)
+    lang = lang or current()
     text = story_to_json(story)
     files: list[tuple[str, str, str, object]] = [
         (t("export_json", lang), f"{stem}.story.json", "application/json", text),
@@ -45,7 +46,7 @@ def export_files(story: Story, name: str, lang: str | None = None) -> list[tuple
     ]
     files += [(t("export_csv", lang, table=table), f"{stem}.{table}.csv", "text/csv", story_to_csv(story, table))
               for table in CSV_TABLES]
-    files.append((t("export_html", lang), f"{stem}.html", "text/html", lambda: _html(text)))
+    files.append((t("export_html", lang), f"{stem}.html", "text/html", lambda: _html(text, lang)))
     return files
 
 

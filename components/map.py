@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from components import state
-from components.i18n import t
+from components.i18n import current, t
 from geostory.maps import build_base_map, build_place_layer
 from geostory.maps.assets import load_basemap
 from geostory.model import Story
@@ -33,8 +33,9 @@ def render_map(
     basemap = load_basemap()
     if basemap is None:
         st.warning(t("basemap_missing"))
-    base = build_base_map(story, basemap=basemap)
-    places = build_place_layer(story, selected=selected, visible=visible)
+    lang = current()  # the map's own words (legend, popups, layer names) in the interface language
+    base = build_base_map(story, basemap=basemap, lang=lang)
+    places = build_place_layer(story, selected=selected, visible=visible, lang=lang)
     view = state.view()
     st_folium(
         base,

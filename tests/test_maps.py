@@ -348,3 +348,72 @@ def test_corpus_base_map_does_not_depend_on_the_places():
     assert '"count":2,' in text and "fitBounds" in text and "Quito" in text
     for style in KIND_ORDER.values():  # every kind in the legend
         assert style.label in text
+
+
+# -- the map's own words in the interface language --------------------------------------------------------------
+
+def test_map_words_in_english_and_french(story):
+    english, french = unjs(render(build_map(story, lang="en"))), unjs(render(build_map(story, lang="fr")))
+    for words, page in ((("Places", "City", "Landmark", "Sea, river, lake", "size, number = mentions", "Full screen",
+                          "Countries (offline)", "Itinerary: ", "12 Sep 2023", "planned"), english),
+                        (("Lieux", "Ville", "Site", "Mer, fleuve, lac", "taille, nombre = mentions", "Plein écran",
+                          "Pays (hors ligne)", "Itinéraire : ", "12 sept. 2023", "prévu"), french)):
+        for word in words:
+            assert word in page, word
+    assert "Plein écran" not in english and "Full screen" not in french and "Itinerary: " not in french
+    vladivostok = story.place("vladivostok")
+    n = len(vladivostok.mentions)
+    assert f"{n} mention{'s' if n != 1 else ''} · " in english
+    assert re.search(r"\d+ événements? · \d+ citations?", french) and not re.search(r"\d+ events? · ", french)
+    assert render(build_map(story, lang="de")).count("Full screen") == render(build_map(story)).count("Full screen")
+
+
+def test_map_labels_plurals_dates_and_fallback():
+    from geostory.maps import labels
+
+    assert labels.label("stories_n", "fr", n=0) == "0 récit" and labels.label("stories_n", "en", n=0) == "0 stories"
+    assert labels.label("stories_n", "fr", n=2) == "2 récits" and labels.label("stories_n", "en", n=1) == "1 story"
+    assert labels.format_date("2023-02-05", None, "fr") == "5 févr. 2023"
+    assert labels.format_date("2023-08", "month", "fr") == "août 2023" and labels.format_date(None, None, "fr") == "non daté"
+    assert labels.map_lang("fr-CA") == "fr" and labels.map_lang("xx") == labels.map_lang(None) == "en"
+    assert labels.kind_label("volcano", "fr") == "Autre" and labels.override_label("choose", "fr") == "corrigé par un lecteur"
+    assert format_date("2023-09-13", None, "fr") == "13 sept. 2023"
+
+
+def test_french_map_of_a_hostile_story_is_escaped():
+    evil = '<script>alert("x")</script>'
+    base = hostile_story()
+    place = base.places[0]
+    story = replace(base, places=(replace(place, override="choose"),),
+                    itineraries=(Itinerary(traveller=evil, stops=(Stop(place=place.id, date="2023-09-13"),)),))
+    html = render(build_map(story, selected=place.id, lang="fr"))
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "Itinéraire : &lt;script&gt;" in unjs(html) and "corrigé par un lecteur" in unjs(html)
+
+
+def test_corpus_words_in_french():
+    from geostory.maps.corpus import (
+        build_corpus_base_map,
+        build_corpus_layer,
+        corpus_columns,
+        corpus_tooltip,
+    )
+
+    lyon = _corpus_place("gn:1", "Lyon", stories=("a", "b"))
+    assert corpus_tooltip(lyon, "fr").startswith("Lyon · 2 récits, 3 mentions")
+    assert corpus_tooltip(lyon).startswith("Lyon · 2 stories, 3 mentions")
+    assert corpus_columns([lyon], lang="fr")["words"] == {"stories": ["récit", "récits"],
+                                                          "mentions": ["mention", "mentions"], "few": 2}
+    assert corpus_columns([lyon])["words"]["few"] == 1
+    page = build_corpus_base_map(basemap=None, lang="fr")
+    build_corpus_layer([lyon], lang="fr").add_to(page)
+    text = unjs(page.get_root().render())
+    assert "taille, nombre = récits" in text and "Lieux" in text and "size, number" not in text
+
+
+def test_standalone_page_in_french(story):
+    from geostory.maps.standalone import standalone_html
+
+    page = standalone_html(story, "fr")
+    assert '<html lang="fr">' in page and "Publié le 14 sept. 2023" in page and "fait avec geostory" in page
+    assert '<html lang="en">' in standalone_html(story) and "Published 14 Sep 2023" in standalone_html(story)

@@ -25,6 +25,7 @@ from geostory.maps.elements import (
     PreferOnline,
     ZoomClass,
 )
+from geostory.maps.labels import DEFAULT_LANG, label
 from geostory.maps.layers import (
     basemap_layer,
     itinerary_layer,
@@ -63,9 +64,11 @@ def build_base_map(
     basemap: dict[str, Any] | None = None,
     prefer_online: bool = True,
     size_note: str = "mentions",
+    lang: str = DEFAULT_LANG,
 ) -> folium.Map:
     """The fixed part of a story map. ``basemap`` defaults to :func:`assets.load_basemap`; ``size_note`` says what
-    marker size and badge numbers count (in the legend)."""
+    marker size and badge numbers count (``"mentions"`` or ``"stories"``, in the legend); ``lang`` (``"en"`` or
+    ``"fr"``) is the language of the map's own words (legend, layer names, controls)."""
     m = folium.Map(
         location=(20, 0),
         zoom_start=2,
@@ -82,7 +85,7 @@ def build_base_map(
     MapStyle().add_to(m)
 
     data = assets.load_basemap() if basemap is None else basemap
-    offline = basemap_layer(data, story.focus) if data else None
+    offline = basemap_layer(data, story.focus, lang) if data else None
     if offline is not None:
         offline.add_to(m)
     online = tile_layers()
@@ -94,13 +97,13 @@ def build_base_map(
         PreferOnline(offline, online[0]).add_to(m)
 
     for itinerary in story.itineraries:
-        layer = itinerary_layer(story, itinerary, static_base=static_base)
+        layer = itinerary_layer(story, itinerary, static_base=static_base, lang=lang)
         if layer is not None:
             layer.add_to(m)
 
     ZoomClass(below=4).add_to(m)  # stop dates show from zoom 4 on
-    Legend(kinds_in(story), reviewed=any(p.override for p in story.places), size_note=size_note).add_to(m)
-    fullscreen = Fullscreen(position="topleft", title="Full screen", title_cancel="Exit full screen")
+    Legend(kinds_in(story), reviewed=any(p.override for p in story.places), size_note=size_note, lang=lang).add_to(m)
+    fullscreen = Fullscreen(position="topleft", title=label("fullscreen", lang), title_cancel=label("fullscreen_exit", lang))
     assets.localise(fullscreen, ["fullscreen"], ["fullscreen_css"], static_base)
     fullscreen.add_to(m)
     bounds = story_bounds(story)
@@ -123,9 +126,10 @@ def build_map(
     static_base: str | None = assets.STATIC_BASE,
     basemap: dict[str, Any] | None = None,
     prefer_online: bool = True,
+    lang: str = DEFAULT_LANG,
 ) -> folium.Map:
-    """A complete, standalone story map: base map, place markers and a layer control."""
-    m = build_base_map(story, static_base=static_base, basemap=basemap, prefer_online=prefer_online)
-    build_place_layer(story, selected=selected, visible=visible, static_base=static_base).add_to(m)
+    """A complete, standalone story map: base map, place markers and a layer control (words in ``lang``)."""
+    m = build_base_map(story, static_base=static_base, basemap=basemap, prefer_online=prefer_online, lang=lang)
+    build_place_layer(story, selected=selected, visible=visible, static_base=static_base, lang=lang).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m

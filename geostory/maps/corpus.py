@@ -21,6 +21,7 @@ from folium.template import Template
 from geostory.corpus import CorpusPlace
 from geostory.maps import assets
 from geostory.maps.build import build_base_map
+from geostory.maps.labels import DEFAULT_LANG, is_one, label, map_lang
 from geostory.maps.layers import _escape_tooltip
 from geostory.maps.style import KIND_STYLES, kind_style, marker_size
 from geostory.model import Article, Place, Story
@@ -47,16 +48,26 @@ def corpus_as_story(places: list[CorpusPlace]) -> Story:
     )
 
 
-def corpus_tooltip(place: CorpusPlace) -> str:
-    """Escaped tooltip: name, counts, and the hidden key for clicks (the browser builds the same for each point)."""
-    n = len(place.stories)
-    return (f"{_escape_tooltip(place.name)} · {n} {'story' if n == 1 else 'stories'}, {place.mentions} mention(s)"
+def corpus_tooltip(place: CorpusPlace, lang: str = DEFAULT_LANG) -> str:
+    """Escaped tooltip: name, counts (in ``lang``), and the hidden key for clicks (the browser builds the same for
+    each point from :func:`corpus_columns`)."""
+    counts = f"{label('stories_n', lang, n=len(place.stories))}, {label('mentions_n', lang, n=place.mentions)}"
+    return (f"{_escape_tooltip(place.name)} · {_escape_tooltip(counts)}"
             f'<span style="display:none">[[place:{_escape_tooltip(place.key)}]]</span>')
 
 
-def corpus_columns(places: list[CorpusPlace], selected: str | None = None) -> dict:
+def count_words(lang: str = DEFAULT_LANG) -> dict:
+    """The words of the tooltips' counts, for the browser: ``{"stories": [one, other], "mentions": [...],
+    "few": 2 or 1}`` (numbers under ``few`` take the singular: French 0 and 1, English 1), escaped."""
+    words = {key: [_escape_tooltip(label(key, lang, n=n).replace(str(n), "", 1).strip()) for n in (1, 2)]
+             for key in ("stories_n", "mentions_n")}
+    return {"stories": words["stories_n"], "mentions": words["mentions_n"], "few": 2 if is_one(0, lang) else 1}
+
+
+def corpus_columns(places: list[CorpusPlace], selected: str | None = None, lang: str = DEFAULT_LANG) -> dict:
     """The points as columns: position, escaped name and key, kind (index into ``styles``), stories, mentions,
-    marker size; ``sel`` is the selected point's index (-1: none) and ``sig`` changes with the set of points."""
+    marker size; ``sel`` is the selected point's index (-1: none), ``sig`` changes with the set of points and
+    ``words`` are the tooltips' count words in ``lang`` (:func:`count_words`)."""
     kinds = list(KIND_STYLES)
     index = {k: i for i, k in enumerate(kinds)}
     other = index["other"]
@@ -74,6 +85,7 @@ def corpus_columns(places: list[CorpusPlace], selected: str | None = None) -> di
         "m": [p.mentions for p in places],
         "z": [marker_size(len(p.stories) * 3 - 2) for p in places],
         "sel": keys.index(selected) if selected in keys else -1,
+        "words": count_words(map_lang(lang)),
     }
 
 
@@ -88,14 +100,14 @@ class CorpusPoints(JSCSSMixin, folium.map.Layer):
         var {{ this.get_name() }} = L.markerClusterGroup({maxClusterRadius: 30, showCoverageOnHover: false,
             spiderfyDistanceMultiplier: 1.6});
         (function (group, d) {
-            var markers = new Array(d.count);
+            var markers = new Array(d.count), w = d.words;
             for (var i = 0; i < d.count; i++) {
                 var z = d.z[i], st = d.styles[d.kind[i]], n = d.n[i], sel = i === d.sel;
                 var body = '<div class="gs-marker gs-shape-' + st[1] + (sel ? ' gs-selected' : '') + '" data-place="' +
                     d.key[i] + '" style="width:' + z + 'px;height:' + z + 'px;--gs-colour:' + st[0] + '">' +
                     (n > 1 ? '<span class="gs-badge">' + n + '</span>' : '') + '</div>';
-                var tip = d.name[i] + ' · ' + n + (n === 1 ? ' story, ' : ' stories, ') + d.m[i] + ' mention(s)' +
-                    '<span style="display:none">[[place:' + d.key[i] + ']]</span>';
+                var tip = d.name[i] + ' · ' + n + ' ' + w.stories[n < w.few ? 0 : 1] + ', ' + d.m[i] + ' ' +
+                    w.mentions[d.m[i] < w.few ? 0 : 1] + '<span style="display:none">[[place:' + d.key[i] + ']]</span>';
                 var icon = L.divIcon({html: body, className: "gs-icon", iconSize: [z, z], iconAnchor: [z / 2, z / 2]});
                 markers[i] = L.marker([d.lat[i], d.lon[i]], {icon: icon, zIndexOffset: sel ? 1000 : 10 * n})
                     .bindTooltip(tip);
@@ -114,10 +126,10 @@ class CorpusPoints(JSCSSMixin, folium.map.Layer):
     )
 
     def __init__(self, places: list[CorpusPlace], selected: str | None = None,
-                 static_base: str | None = assets.STATIC_BASE):
-        super().__init__(name="Places of the stories", overlay=True, control=False, show=True)
+                 static_base: str | None = assets.STATIC_BASE, lang: str = DEFAULT_LANG):
+        super().__init__(name=label("layer_corpus", lang), overlay=True, control=False, show=True)
         self._name = "CorpusPoints"
-        text = json.dumps(corpus_columns(places, selected), separators=(",", ":"), ensure_ascii=False)
+        text = json.dumps(corpus_columns(places, selected, lang), separators=(",", ":"), ensure_ascii=False)
         self.data = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         assets.localise(self, ["markercluster"], ["markercluster_css", "markercluster_default_css"], static_base)
 
@@ -127,20 +139,21 @@ class CorpusPoints(JSCSSMixin, folium.map.Layer):
 
 
 def build_corpus_base_map(places: list[CorpusPlace] | None = None, *, static_base: str | None = assets.STATIC_BASE,
-                          basemap: dict | None = None) -> folium.Map:
+                          basemap: dict | None = None, lang: str = DEFAULT_LANG) -> folium.Map:
     """The fixed part of the corpus map: basemap, tiles, a legend of every kind, world view (the points layer
-    fits the view). The same whatever ``places`` holds (kept for callers that pass them), so filtering never
-    reloads the map."""
-    return build_base_map(_LEGEND_STORY, static_base=static_base, basemap=basemap, size_note="stories")
+    fits the view); words in ``lang``. The same whatever ``places`` holds (ignored; kept for callers that pass
+    them), so filtering never reloads the map."""
+    return build_base_map(_LEGEND_STORY, static_base=static_base, basemap=basemap, size_note="stories", lang=lang)
 
 
 def build_corpus_layer(places: list[CorpusPlace], *, selected: str | None = None,
-                       static_base: str | None = assets.STATIC_BASE) -> folium.FeatureGroup:
-    """The corpus markers (with a standard pin on the selected place), for ``feature_group_to_add``."""
-    group = folium.FeatureGroup(name="Places", overlay=True, control=True)
-    CorpusPoints(places, selected, static_base).add_to(group)
+                       static_base: str | None = assets.STATIC_BASE, lang: str = DEFAULT_LANG) -> folium.FeatureGroup:
+    """The corpus markers (with a standard pin on the selected place), for ``feature_group_to_add``; words in
+    ``lang``."""
+    group = folium.FeatureGroup(name=label("layer_places", lang), overlay=True, control=True)
+    CorpusPoints(places, selected, static_base, lang).add_to(group)
     target = next((p for p in places if p.key == selected), None)
     if target is not None:
-        folium.Marker(location=(target.lat, target.lon), tooltip=folium.Tooltip(corpus_tooltip(target)),
+        folium.Marker(location=(target.lat, target.lon), tooltip=folium.Tooltip(corpus_tooltip(target, lang)),
                       z_index_offset=2000).add_to(group)
     return group

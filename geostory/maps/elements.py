@@ -14,6 +14,7 @@ from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.template import Template
 
 from geostory.maps import assets
+from geostory.maps.labels import DEFAULT_LANG
 from geostory.maps.style import MAP_CSS, legend_html
 
 OSM_PROBE_URL = "https://tile.openstreetmap.org/1/1/0.png"
@@ -84,10 +85,10 @@ class Legend(MacroElement):
     )
 
     def __init__(self, kinds: list[str] | None = None, position: str = "bottomleft", reviewed: bool = False,
-                 size_note: str = "mentions"):
+                 size_note: str = "mentions", lang: str = DEFAULT_LANG):
         super().__init__()
         self._name = "Legend"
-        self.html = legend_html(kinds, reviewed, size_note)
+        self.html = legend_html(kinds, reviewed, size_note, lang)
         self.position = position
 
 

@@ -18,6 +18,7 @@ from folium.plugins import MarkerCluster
 
 from geostory.maps import assets
 from geostory.maps.elements import ArrowHead, Basemap, PlacePopup
+from geostory.maps.labels import DEFAULT_LANG, label
 from geostory.maps.style import (
     format_date,
     marker_html,
@@ -64,9 +65,9 @@ def place_id_from_click(value: dict[str, Any] | None) -> str | None:
     return place_id_from_tooltip(value.get("last_object_clicked_tooltip"))
 
 
-def basemap_layer(data: dict[str, Any], focus: tuple[str, ...] = ()) -> Basemap:
-    """The offline basemap layer (see :class:`Basemap`)."""
-    return Basemap(data, focus)
+def basemap_layer(data: dict[str, Any], focus: tuple[str, ...] = (), lang: str = DEFAULT_LANG) -> Basemap:
+    """The offline basemap layer (see :class:`Basemap`), named in ``lang``."""
+    return Basemap(data, focus, name=label("layer_countries", lang))
 
 
 # Given as providers, not names or URLs: folium would search xyzservices' whole catalogue for them on every
@@ -85,11 +86,12 @@ def tile_layers() -> list[folium.TileLayer]:
     ]
 
 
-def place_marker(story: Story, place: Place, *, selected: bool = False) -> folium.Marker:
-    """One place: a DivIcon shaped and coloured by kind, sized and badged by mentions, tooltip and popup."""
+def place_marker(story: Story, place: Place, *, selected: bool = False, lang: str = DEFAULT_LANG) -> folium.Marker:
+    """One place: a DivIcon shaped and coloured by kind, sized and badged by mentions, tooltip and popup (in
+    ``lang``)."""
     size = marker_size(len(place.mentions))
     icon = folium.DivIcon(
-        html=marker_html(place, selected=selected),
+        html=marker_html(place, selected=selected, lang=lang),
         icon_size=(size, size),
         icon_anchor=(size // 2, size // 2),
         class_name="gs-icon",
@@ -100,7 +102,7 @@ def place_marker(story: Story, place: Place, *, selected: bool = False) -> foliu
         tooltip=folium.Tooltip(tooltip_html(place), sticky=False),
         z_index_offset=1000 if selected else -10 * len(place.mentions),
     )
-    PlacePopup(popup_html(story, place)).add_to(marker)
+    PlacePopup(popup_html(story, place, lang)).add_to(marker)
     return marker
 
 
@@ -111,14 +113,15 @@ def place_layer(
     visible: set[str] | None = None,
     cluster: bool = True,
     static_base: str | None = assets.STATIC_BASE,
+    lang: str = DEFAULT_LANG,
 ) -> folium.FeatureGroup:
     """The "Places" overlay: a marker per resolved (and visible) place, clustered when they crowd,
-    and a standard pin on the selected place."""
-    group = folium.FeatureGroup(name="Places", overlay=True, control=True)
+    and a standard pin on the selected place; words in ``lang``."""
+    group = folium.FeatureGroup(name=label("layer_places", lang), overlay=True, control=True)
     parent: Any = group
     if cluster:
         parent = MarkerCluster(
-            name="Places (clustered)",
+            name=label("layer_clustered", lang),
             control=False,
             options={
                 "maxZoom": 18,
@@ -133,7 +136,7 @@ def place_layer(
     for place in story.places:
         if not place.resolved or (visible is not None and place.id not in visible and place.id != selected):
             continue
-        place_marker(story, place, selected=place.id == selected).add_to(parent)
+        place_marker(story, place, selected=place.id == selected, lang=lang).add_to(parent)
     target = story.place(selected) if selected else None
     if target is not None and target.resolved:
         pin = folium.Marker(
@@ -141,21 +144,22 @@ def place_layer(
             tooltip=folium.Tooltip(tooltip_html(target), sticky=False),
             z_index_offset=2000,
         )
-        PlacePopup(popup_html(story, target), open=True).add_to(pin)
+        PlacePopup(popup_html(story, target, lang), open=True).add_to(pin)
         pin.add_to(group)
     return group
 
 
 def itinerary_layer(
-    story: Story, itinerary: Itinerary, *, static_base: str | None = assets.STATIC_BASE
+    story: Story, itinerary: Itinerary, *, static_base: str | None = assets.STATIC_BASE, lang: str = DEFAULT_LANG
 ) -> folium.FeatureGroup | None:
-    """An itinerary as an ordered, directed line (dashed where planned) with numbered, dated stops."""
+    """An itinerary as an ordered, directed line (dashed where planned) with numbered, dated stops (in ``lang``)."""
     stops = [(stop, story.place(stop.place)) for stop in itinerary.stops]
     stops = [(stop, place) for stop, place in stops if place is not None and place.resolved]
     if not stops:
         return None
     # the layer control shows names as HTML: escape what comes from the article
-    group = folium.FeatureGroup(name=f"Itinerary: {html.escape(itinerary.traveller)}", overlay=True, control=True)
+    group = folium.FeatureGroup(name=html.escape(label("itinerary", lang, traveller=itinerary.traveller)), overlay=True,
+                                control=True)
     for (a, pa), (b, pb) in itertools.pairwise(stops):
         planned = b.status != "happened"
         line = folium.PolyLine(
@@ -170,7 +174,7 @@ def itinerary_layer(
         ArrowHead(line, ITINERARY_COLOUR, static_base).add_to(group)
     for number, (stop, place) in enumerate(stops, start=1):
         offset = marker_size(len(place.mentions)) // 2 + 3
-        date = format_date(stop.date) if stop.date else ("planned" if stop.status != "happened" else "")
+        date = format_date(stop.date, None, lang) if stop.date else (label("planned", lang) if stop.status != "happened" else "")
         detail = f'<i class="gs-stop-date"> · {html.escape(date)}</i>' if date else ""
         css = "gs-planned" if stop.status != "happened" else ""
         folium.Marker(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from geostory.maps import assets
 from geostory.maps.elements import _Raw
+from geostory.maps.labels import DEFAULT_LANG, label, map_lang
 from geostory.maps.style import format_date
 from geostory.model import Story
 
@@ -64,23 +65,28 @@ def inline_assets(page: str) -> str:
     return page.replace(f'"{assets.ICON_IMAGES[1]}"', '""')  # no default pin in a standalone map: nothing to fetch
 
 
-def standalone_html(story: Story) -> str:
-    """The full HTML page of ``story``'s map, with a header naming the article; opens with no internet."""
+def standalone_html(story: Story, lang: str = DEFAULT_LANG) -> str:
+    """The full HTML page of ``story``'s map, with a header naming the article; opens with no internet. The map's
+    own words are in ``lang`` (``"en"`` or ``"fr"``), and so is the page's ``lang`` attribute."""
     from geostory.maps.build import build_map
 
-    m = build_map(story, static_base=None)
+    lang = map_lang(lang)
+    m = build_map(story, static_base=None, lang=lang)
     a = story.article
+    counts = ", ".join((label("places_n", lang, n=sum(p.resolved for p in story.places)),
+                        label("events_n", lang, n=len(story.events)), label("quotes_n", lang, n=len(story.quotes))))
     meta = " · ".join(x for x in (
-        f"Published {format_date(a.published)}" if a.published else "",
-        f"Source: {a.source}" if a.source else "",
-        f"{sum(p.resolved for p in story.places)} places, {len(story.events)} events, {len(story.quotes)} quotes",
-        f"{len(story.overrides)} correction(s) by a reader" if story.overrides else "",
+        label("published", lang, date=format_date(a.published, None, lang)) if a.published else "",
+        label("source", lang, source=a.source) if a.source else "",
+        counts,
+        label("corrections_n", lang, n=len(story.overrides)) if story.overrides else "",
     ) if x)
-    head = (f'<div class="gs-page-head"><b>{html.escape(a.title or "Untitled story")}</b><br>'
-            f"<span>{html.escape(meta)} · made with geostory</span></div>")
+    head = (f'<div class="gs-page-head"><b>{html.escape(a.title or label("untitled", lang))}</b><br>'
+            f"<span>{html.escape(meta)} · {html.escape(label('made_with', lang))}</span></div>")
     root = m.get_root()
     root.header.add_child(_Raw(f"<style>{HEADER_CSS}</style>"), name="gs_page_css")
     root.html.add_child(_Raw(head), name="gs_page_head", index=0)
     page = root.render()
+    page = page.replace("<html>", f'<html lang="{lang}">', 1)
     page = page.replace("<head>", f"<head><title>{html.escape(a.title or 'geostory')}</title>", 1)
     return inline_assets(page)

@@ -9,14 +9,16 @@ import html
 import math
 from dataclasses import dataclass
 
+from geostory.maps import labels
+from geostory.maps.labels import DEFAULT_LANG
 from geostory.model import Mention, Place, Story
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS = labels.MONTHS["en"]
 
 
 @dataclass(frozen=True, slots=True)
 class KindStyle:
-    """The look of one place kind: a colour, a marker shape and a legend label."""
+    """The look of one place kind: a colour, a marker shape and its English name (:mod:`labels` has both)."""
 
     colour: str
     shape: str  # circle | square | diamond | ring
@@ -43,22 +45,10 @@ def marker_size(mentions: int) -> int:
     return min(16 + round(5 * math.sqrt(max(mentions, 1) - 1)), 36)
 
 
-def format_date(value: str | None, precision: str | None = None) -> str:
-    """``2023-09-13`` -> ``13 Sep 2023``; month and year precision print less; None -> ``undated``."""
-    if not value:
-        return "undated"
-    parts = value.split("-")
-    try:
-        year = int(parts[0])
-        month = int(parts[1]) if len(parts) > 1 and precision != "year" else None
-        day = int(parts[2]) if len(parts) > 2 and precision not in ("year", "month") else None
-    except ValueError:
-        return value
-    if month is None or not 1 <= month <= 12:
-        return str(year)
-    if day is None:
-        return f"{MONTHS[month - 1]} {year}"
-    return f"{day} {MONTHS[month - 1]} {year}"
+def format_date(value: str | None, precision: str | None = None, lang: str = DEFAULT_LANG) -> str:
+    """``2023-09-13`` -> ``13 Sep 2023`` (``13 sept. 2023`` in French); month and year precision print less;
+    None -> ``undated`` (see :func:`geostory.maps.labels.format_date`)."""
+    return labels.format_date(value, precision, lang)
 
 
 def mention_context(text: str, mention: Mention, width: int = 90) -> tuple[str, str, str]:
@@ -88,10 +78,9 @@ OVERRIDE_BADGES = {"accept": ("✓", "checked by a reader"), "choose": ("✎", "
                    "add": ("+", "added by a reader")}
 
 
-def override_note(place: Place) -> str | None:
+def override_note(place: Place, lang: str = DEFAULT_LANG) -> str | None:
     """What a reader did to this place (``corrected by a reader``...), or None."""
-    badge = OVERRIDE_BADGES.get(place.override or "")
-    return badge[1] if badge else None
+    return labels.override_label(place.override, lang) if place.override in OVERRIDE_BADGES else None
 
 
 def place_label(place: Place) -> str:
@@ -99,29 +88,28 @@ def place_label(place: Place) -> str:
     return place.name
 
 
-def popup_html(story: Story, place: Place) -> str:
-    """Popup of a marker: name, kind, first mention in context, counts. Escaped."""
+def popup_html(story: Story, place: Place, lang: str = DEFAULT_LANG) -> str:
+    """Popup of a marker: name, kind, first mention in context, counts (words in ``lang``). Escaped."""
     style = kind_style(place.kind)
     parts = [
         f'<div class="gs-popup"><div class="gs-popup-title">{html.escape(place_label(place))}</div>',
-        f'<div class="gs-popup-kind" style="color:{style.colour}">{html.escape(style.label)}'
+        f'<div class="gs-popup-kind" style="color:{style.colour}">{html.escape(labels.kind_label(place.kind, lang))}'
         + (f" · {html.escape(place.country)}" if place.country else "")
         + "</div>",
     ]
-    if override_note(place):
-        parts.append(f'<div class="gs-popup-override">{html.escape(override_note(place).capitalize())}</div>')
+    if note := override_note(place, lang):
+        parts.append(f'<div class="gs-popup-override">{html.escape(note.capitalize())}</div>')
     if place.mentions:
         first = min(place.mentions, key=lambda m: m.start)
         parts.append(f'<div class="gs-popup-context">{context_html(story.article.text, first, 70)}</div>')
-    counts = (
-        f"{len(place.mentions)} mention{'s' * (len(place.mentions) != 1)} · "
-        f"{len(story.events_at(place.id))} event(s) · {len(story.quotes_at(place.id))} quote(s)"
-    )
-    parts.append(f'<div class="gs-popup-counts">{counts}</div></div>')
+    counts = " · ".join((labels.label("mentions_n", lang, n=len(place.mentions)),
+                         labels.label("events_n", lang, n=len(story.events_at(place.id))),
+                         labels.label("quotes_n", lang, n=len(story.quotes_at(place.id)))))
+    parts.append(f'<div class="gs-popup-counts">{html.escape(counts)}</div></div>')
     return "".join(parts)
 
 
-def marker_html(place: Place, *, selected: bool = False) -> str:
+def marker_html(place: Place, *, selected: bool = False, lang: str = DEFAULT_LANG) -> str:
     """The DivIcon body of a place marker: a shape in the kind's colour, badged with its mention count."""
     style = kind_style(place.kind)
     count = len(place.mentions)
@@ -131,7 +119,8 @@ def marker_html(place: Place, *, selected: bool = False) -> str:
     reviewed = OVERRIDE_BADGES.get(place.override or "")
     if reviewed:
         classes += f" gs-reviewed gs-ov-{place.override}"
-        badge += f'<span class="gs-ov-badge" title="{reviewed[1]}">{reviewed[0]}</span>'
+        badge += (f'<span class="gs-ov-badge" title="{html.escape(override_note(place, lang) or "", quote=True)}">'
+                  f"{reviewed[0]}</span>")
     return (
         f'<div class="{classes}" data-place="{html.escape(place.id, quote=True)}" '
         f'title="{html.escape(place_label(place), quote=True)}" '
@@ -139,20 +128,25 @@ def marker_html(place: Place, *, selected: bool = False) -> str:
     )
 
 
-def legend_html(kinds: list[str] | None = None, reviewed: bool = False, size_note: str = "mentions") -> str:
-    """The map legend: one row per kind (all kinds when ``kinds`` is None), what the size means and, when
-    ``reviewed``, the badges of a reader's corrections."""
+def legend_html(kinds: list[str] | None = None, reviewed: bool = False, size_note: str = "mentions",
+                lang: str = DEFAULT_LANG) -> str:
+    """The map legend in ``lang``: one row per kind (all kinds when ``kinds`` is None), what the size means
+    (``size_note``: ``"mentions"`` or ``"stories"``) and, when ``reviewed``, the badges of a reader's corrections."""
     rows = []
     for kind, style in KIND_STYLES.items():
         if kinds is not None and kind not in kinds:
             continue
         rows.append(
             f'<div class="gs-legend-row"><span class="gs-marker gs-shape-{style.shape}" '
-            f'style="width:11px;height:11px;--gs-colour:{style.colour}"></span>{html.escape(style.label)}</div>'
+            f'style="width:11px;height:11px;--gs-colour:{style.colour}"></span>'
+            f"{html.escape(labels.kind_label(kind, lang))}</div>"
         )
-    rows.append(f'<div class="gs-legend-note">size, number = {html.escape(size_note)}<br>→ itinerary, dashed = planned'
-                + ("<br>✎ corrected, + added, ✓ checked by a reader" if reviewed else "") + "</div>")
-    return '<details class="gs-legend" open><summary class="gs-legend-title">Places</summary>' + "".join(rows) + "</details>"
+    size = f"size_{size_note}"
+    notes = [labels.label(size, lang) if size in ("size_mentions", "size_stories") else f"size, number = {size_note}",
+             labels.label("legend_itinerary", lang)] + ([labels.label("legend_reviewed", lang)] if reviewed else [])
+    rows.append('<div class="gs-legend-note">' + "<br>".join(html.escape(n) for n in notes) + "</div>")
+    return (f'<details class="gs-legend" open><summary class="gs-legend-title">{html.escape(labels.label("legend_title", lang))}'
+            "</summary>" + "".join(rows) + "</details>")
 
 
 MAP_CSS = """
