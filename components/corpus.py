@@ -34,6 +34,7 @@ PEOPLE_KEY = "gs_corpus_people"
 STORIES_KEY = "gs_corpus_stories"
 PICK_KEY = "gs_corpus_pick"
 RETURNED_OBJECTS = ["last_object_clicked_tooltip", "last_object_clicked_count"]
+PAGE_SIZE = 20  # stories listed at once in the place panel (a place can be in hundreds)
 
 
 @st.cache_resource(show_spinner="Lecture de la bibliothèque · Reading the library…", max_entries=4)
@@ -87,8 +88,9 @@ def _on_pick() -> None:
     st.session_state[state.CORPUS_SELECTED_KEY] = st.session_state.get(PICK_KEY)
 
 
-def render_corpus(library: Library, *, height: int = 560) -> None:
-    """The corpus page."""
+def render_corpus(library: Library, *, height: int = 560, map_first: bool = False) -> None:
+    """The corpus page; ``map_first`` makes the map before the place panel (so the browser starts loading it
+    sooner; the layout is the same)."""
     from components.header import render_title_row
 
     stories = saved_stories(library)
@@ -111,26 +113,34 @@ def render_corpus(library: Library, *, height: int = 560) -> None:
     left, right = st.columns([3, 2], gap="medium")
     by_key = {p.key: p for p in places}
     lang = current()
+
+    def draw_map() -> None:
+        with left:
+            st_folium(
+                build_corpus_base_map(basemap=load_basemap(), lang=lang),
+                key=state.CORPUS_MAP_KEY,
+                height=height,
+                use_container_width=True,
+                returned_objects=RETURNED_OBJECTS,
+                feature_group_to_add=build_corpus_layer(places, selected=selected, lang=lang),
+                layer_control=folium.LayerControl(collapsed=True),
+                on_change=lambda: _sync_click(places),
+                render=False,
+            )
+
+    if map_first:
+        draw_map()
     with right:
         if st.session_state.get(PICK_KEY) not in keys:
             st.session_state[PICK_KEY] = selected
-        st.selectbox(t("place_search"), keys, index=None, key=PICK_KEY, on_change=_on_pick,
-                     format_func=lambda k: t("corpus_option", lang, name=by_key[k].name,
-                                             stories=t("stories_n", lang, n=len(by_key[k].stories))),
+        labels = {p.key: t("corpus_option", lang, name=p.name, stories=t("stories_n", lang, n=len(p.stories)))
+                  for p in places}
+        st.selectbox(t("place_search"), keys, index=None, key=PICK_KEY, on_change=_on_pick, format_func=labels.get,
                      placeholder=t("place_search_hint", n=len(keys)))
         render_corpus_place(stories, by_key.get(selected))
+    if not map_first:
+        draw_map()
     with left:
-        st_folium(
-            build_corpus_base_map(places, basemap=load_basemap()),
-            key=state.CORPUS_MAP_KEY,
-            height=height,
-            use_container_width=True,
-            returned_objects=RETURNED_OBJECTS,
-            feature_group_to_add=build_corpus_layer(places, selected=selected),
-            layer_control=folium.LayerControl(collapsed=True),
-            on_change=lambda: _sync_click(places),
-            render=False,
-        )
         render_counts(places)
 
 
@@ -157,7 +167,8 @@ def render_corpus_place(stories: list, place: CorpusPlace | None, *, key: str = 
         st.caption(t("corpus_place_counts", stories=t("stories_n", n=len(found)), mentions=t("mentions_n", n=place.mentions),
                      events=t("events_n", n=sum(len(a.events) for a in found)),
                      quotes=t("quotes_n", n=sum(len(a.quotes) for a in found))))
-        for i, a in enumerate(found):
+        shown = shown_count(key, place.key, len(found))
+        for i, a in enumerate(found[:shown]):
             title = a.story.article.title or a.story_id
             date = f" · {format_date(a.story.article.published)}" if a.story.article.published else ""
             st.markdown(f'<div class="gs-item-head"><b>{html.escape(title)}</b>{html.escape(date)}</div>',
@@ -169,3 +180,18 @@ def render_corpus_place(stories: list, place: CorpusPlace | None, *, key: str = 
             if not a.events and not a.quotes:
                 st.caption(t("mentioned_only"))
             st.button(t("open_here"), key=f"{key}_open_{i}", on_click=_open, args=(a.story_id, a.place.id))
+        if shown < len(found):
+            st.caption(t("corpus_shown", shown=shown, total=len(found)))
+            st.button(t("show_more", n=min(PAGE_SIZE, len(found) - shown)), key=f"{key}_more", on_click=_show_more,
+                      args=(key, place.key, shown))
+
+
+def shown_count(key: str, place_key: str, total: int) -> int:
+    """How many of a place's stories the panel lists: :data:`PAGE_SIZE`, more after each "show more" (per place)."""
+    chosen = st.session_state.get(f"{key}_shown")
+    wanted = chosen[1] if isinstance(chosen, tuple) and chosen[0] == place_key else PAGE_SIZE
+    return min(total, wanted)
+
+
+def _show_more(key: str, place_key: str, shown: int) -> None:
+    st.session_state[f"{key}_shown"] = (place_key, shown + PAGE_SIZE)

@@ -185,6 +185,8 @@ _PAIRS: dict[str, tuple] = {
     "corpus_place_counts": ("{stories} · {mentions} · {events} · {quotes}", "{stories} · {mentions} · {events} · {quotes}"),
     "mentioned_only": ("Mentionné, sans événement ni citation à cet endroit.", "Mentioned, with no event or quote there."),
     "open_here": ("Ouvrir ce récit ici", "Open this story here"),
+    "corpus_shown": ("{shown} récits affichés sur {total}", "Showing {shown} of {total} stories"),
+    "show_more": ("Afficher {n} récits de plus", "Show {n} more stories"),
     "col_place": ("Lieu", "Place"),
     "col_kind": ("Type", "Kind"),
     "col_country": ("Pays", "Country"),

@@ -227,6 +227,30 @@ def test_date_range_filters_the_map(sample_app):
     assert re.search(r"Showing \d+ of 16 places", texts(at))
 
 
+def test_map_filtered_by_the_range_it_is_drawn_before(sample_app):
+    """The map is made before the timeline's slider (first run) or after the panel (later runs): either way it shows
+    the places of the range the slider holds."""
+    at = sample_app.run()
+    every = set(re.findall(r'data-place=\\"([^\\"]+)\\"', map_args(at)["feature_group"]))
+    at.slider(key=state.DATES_KEY).set_value((dt.date(2023, 9, 14), dt.date(2023, 9, 14))).run()
+    kept = set(re.findall(r'data-place=\\"([^\\"]+)\\"', map_args(at)["feature_group"]))
+    assert kept and kept < every
+    shown = re.search(r"Showing (\d+) of 16 places", texts(at))
+    assert shown and int(shown.group(1)) == len(kept)
+
+
+def test_map_words_follow_the_interface_language(sample_app):
+    at = sample_app.run()
+    args = map_args(at)
+    assert "Full screen" in args["script"] and "Plein" not in args["script"] and " event" in args["feature_group"]
+    at.query_params["lang"] = "fr"
+    at.session_state["gs_lang"] = "fr"
+    args = map_args(at.run())
+    assert "Full screen" not in args["script"]
+    assert "Plein \\u00e9cran" in args["script"] and "Lieux" in args["script"]
+    assert "\\u00e9v\\u00e9nement" in args["feature_group"] and " event" not in args["feature_group"]  # popups
+
+
 def test_story_switch_from_the_sidebar(monkeypatch, tmp_path):
     sample = load(SAMPLE)
     for name in ("seed", "other"):
