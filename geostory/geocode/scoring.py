@@ -114,12 +114,14 @@ def prefer_cities_over_same_named_areas(scored: list[Scored], match: Match, cues
     cues = match.cues if cues is None else cues
     if any(c in CUE_FEATURES and CUE_FEATURES[c] & {"ADM1", "ADM2"} for c in cues):
         return
-    cities = [s.entry for s in scored if s.entry.kind == "city"]
-    for s in scored:
+    areas = [s for s in scored if s.entry.kind == "region" and not s.entry.curated]
+    if not areas:
+        return
+    cities = [(fold(s.entry.name).removesuffix(" city"), s.entry) for s in scored if s.entry.kind == "city"]
+    for s in areas:
         area = s.entry
-        if area.kind != "region" or area.curated:
-            continue
-        same = [c for c in cities if fold(c.name).removesuffix(" city") in (fold(area.name), match.key)]
+        names = (fold(area.name), match.key)
+        same = [c for key, c in cities if key in names]
         # only a city that is a large part of the area (Córdoba, Monterrey), not a town named after a state
         if any(c.population >= 0.3 * max(area.population, 1) for c in same):
             s.score -= 2.0
