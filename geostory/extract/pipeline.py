@@ -9,7 +9,9 @@ import re
 from collections import Counter
 
 from geostory.errors import InputError
+from geostory.extract.narrative import extract_narrative
 from geostory.extract.places import find_place_mentions, find_unknown_places
+from geostory.extract.stages import STAGES, Report
 from geostory.gazetteer.index import Gazetteer, get_gazetteer
 from geostory.geocode.resolve import place_unknowns, resolve_matches
 from geostory.model import Article, Story
@@ -27,19 +29,30 @@ _KNOWN_WORDS = FUNCTION_WORDS["fr"] | FUNCTION_WORDS["en"]
 _MARKUP = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>|<[^>]*>")
 
 
-def extract_story(article: Article, *, gazetteer: Gazetteer | None = None, geocoder=None, doc=None) -> Story:
+def extract_story(article: Article, *, gazetteer: Gazetteer | None = None, geocoder=None, doc=None, nlp=None,
+                  report: Report | None = None) -> Story:
     """Find, geocode and link the places, people, quotes and events of ``article``.
 
     ``geocoder``: None or "offline" for the embedded gazetteer alone; a provider name, a settings dict (e.g. Streamlit
     secrets) or a ``GeocoderConfig`` to chain an online geopy provider (failures fall back offline, with a note).
-    ``doc``: an already parsed spaCy Doc of ``article.text`` (batch processing parses with ``nlp.pipe``).
+    ``doc``: an already parsed spaCy Doc of ``article.text`` (batch processing parses with ``nlp.pipe``); else it is
+    parsed with ``nlp`` (default: :func:`geostory.nlp.get_nlp`). ``report(stage, fraction_done)`` is called before
+    each of :data:`STAGES` and once at the end ("done", 1.0), for progress bars.
     """
-    article, checked = check_article(article)
+
+    def step(i: int) -> None:
+        if report is not None:
+            report(STAGES[i] if i < len(STAGES) else "done", i / len(STAGES))
+
+    article, checked = check_article(article)  # the limits and notes, before the costly parse
+    step(0)
     gaz = gazetteer or get_gazetteer()
     if doc is None:
-        doc = get_nlp(article.lang)(article.text)
+        doc = (nlp or get_nlp(article.lang))(article.text)
+    step(1)
     matches = find_place_mentions(article.text, doc, gaz, article.lang)
     unknowns, matches = find_unknown_places(article.text, doc, matches)
+    step(2)
     places = resolve_matches(article.text, matches, gaz, lang=article.lang)
     places = tuple(places + place_unknowns(article.text, unknowns, places))
     notes: tuple[str, ...] = checked
@@ -48,13 +61,9 @@ def extract_story(article: Article, *, gazetteer: Gazetteer | None = None, geoco
 
         places, online_notes = geocode_places(places, geocoder, gazetteer=gaz)
         notes += tuple(online_notes)
-    people = quotes = events = itineraries = ()
-    try:
-        from geostory.extract.narrative import extract_narrative
-    except ImportError:  # narrative extraction not installed yet
-        extract_narrative = None
-    if extract_narrative is not None:
-        people, quotes, events, itineraries = extract_narrative(doc, article, places)
+    step(3)
+    people, quotes, events, itineraries = extract_narrative(doc, article, places)
+    step(len(STAGES))
     return Story(
         article=article,
         places=places,
