@@ -66,6 +66,9 @@ def main() -> None:
         dev = [r for r in rows if r["lang"] == lang and r["article"] != "seed"]
         if dev:
             summary[lang] = {k: round(statistics.mean(r[k] for r in dev), 3) for k in KEYS}
+            # the scorer gives 0.0 when no quote was found to judge a speaker on: such articles say nothing of it
+            judged = [r["speaker_acc"] for r in dev if r["quotes_found"]]
+            summary[lang]["speaker_acc"] = round(statistics.mean(judged), 3) if judged else None
     dev = [r for r in rows if r["article"] != "seed"]
     g, f, p, s = (sum(r[k] for r in dev) for k in ("quotes_gold", "quotes_found", "quotes_pred", "speakers_right"))
     matched_pred = sum(round(r["quote_precision"] * r["quotes_pred"]) for r in dev)
