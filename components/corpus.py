@@ -88,9 +88,8 @@ def _on_pick() -> None:
     st.session_state[state.CORPUS_SELECTED_KEY] = st.session_state.get(PICK_KEY)
 
 
-def render_corpus(library: Library, *, height: int = 560, map_first: bool = False) -> None:
-    """The corpus page; ``map_first`` makes the map before the place panel (so the browser starts loading it
-    sooner; the layout is the same)."""
+def render_corpus(library: Library, *, height: int = 560) -> None:
+    """The corpus page."""
     from components.header import render_title_row
 
     stories = saved_stories(library)
@@ -113,23 +112,6 @@ def render_corpus(library: Library, *, height: int = 560, map_first: bool = Fals
     left, right = st.columns([3, 2], gap="medium")
     by_key = {p.key: p for p in places}
     lang = current()
-
-    def draw_map() -> None:
-        with left:
-            st_folium(
-                build_corpus_base_map(basemap=load_basemap(), lang=lang),
-                key=state.CORPUS_MAP_KEY,
-                height=height,
-                use_container_width=True,
-                returned_objects=RETURNED_OBJECTS,
-                feature_group_to_add=build_corpus_layer(places, selected=selected, lang=lang),
-                layer_control=folium.LayerControl(collapsed=True),
-                on_change=lambda: _sync_click(places),
-                render=False,
-            )
-
-    if map_first:
-        draw_map()
     with right:
         if st.session_state.get(PICK_KEY) not in keys:
             st.session_state[PICK_KEY] = selected
@@ -138,9 +120,18 @@ def render_corpus(library: Library, *, height: int = 560, map_first: bool = Fals
         st.selectbox(t("place_search"), keys, index=None, key=PICK_KEY, on_change=_on_pick, format_func=labels.get,
                      placeholder=t("place_search_hint", n=len(keys)))
         render_corpus_place(stories, by_key.get(selected))
-    if not map_first:
-        draw_map()
     with left:
+        st_folium(
+            build_corpus_base_map(basemap=load_basemap(), lang=lang),
+            key=state.CORPUS_MAP_KEY,
+            height=height,
+            use_container_width=True,
+            returned_objects=RETURNED_OBJECTS,
+            feature_group_to_add=build_corpus_layer(places, selected=selected, lang=lang),
+            layer_control=folium.LayerControl(collapsed=True),
+            on_change=lambda: _sync_click(places),
+            render=False,
+        )
         render_counts(places)
 
 

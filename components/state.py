@@ -33,14 +33,6 @@ CORPUS_MAP_KEY = "gs_corpus_map"
 CORPUS_SELECTED_KEY = "gs_corpus_selected"  # key of the selected corpus place
 CORPUS_HANDLED_KEY = "gs_corpus_handled_click"
 NOTICE_KEY = "gs_notice"  # a message to show once after a rerun (e.g. "Correction saved")
-RAN_KEY = "gs_ran"  # set once the session's first run has started
-
-
-def first_run() -> bool:
-    """True during the session's first script run only."""
-    first = not st.session_state.get(RAN_KEY)
-    st.session_state[RAN_KEY] = True
-    return first
 
 
 def page() -> str:

@@ -96,15 +96,6 @@ def _event_row(story: Story, event: Event, inside: bool, lang: str | None = None
     )
 
 
-def chosen_period(story: Story, *, key: str = state.DATES_KEY) -> tuple[dt.date, dt.date] | None:
-    """The date range :func:`render_timeline` returns in this run, known before it is drawn (None: no dates)."""
-    period = story_period(story)
-    if period is None:
-        return None
-    value = st.session_state.get(key)
-    return (value[0], value[1]) if period[0] < period[1] and _valid(value, *period) else period
-
-
 def render_timeline(story: Story, *, key: str = state.DATES_KEY) -> tuple[dt.date, dt.date] | None:
     """The dated events on a time axis and a date-range slider; returns the range chosen (None: no dates)."""
     rows = dated_events(story)

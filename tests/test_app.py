@@ -227,9 +227,8 @@ def test_date_range_filters_the_map(sample_app):
     assert re.search(r"Showing \d+ of 16 places", texts(at))
 
 
-def test_map_filtered_by_the_range_it_is_drawn_before(sample_app):
-    """The map is made before the timeline's slider (first run) or after the panel (later runs): either way it shows
-    the places of the range the slider holds."""
+def test_map_shows_the_places_of_the_range_chosen(sample_app):
+    """The markers sent to the map are those of the slider's range, as many as the caption says."""
     at = sample_app.run()
     every = set(re.findall(r'data-place=\\"([^\\"]+)\\"', map_args(at)["feature_group"]))
     at.slider(key=state.DATES_KEY).set_value((dt.date(2023, 9, 14), dt.date(2023, 9, 14))).run()
