@@ -6,6 +6,8 @@ Article content, place names and quotes are never translated. Read through :func
 
 from __future__ import annotations
 
+from geostory.maps.labels import shared_pairs
+
 # key: (French, English)
 _PAIRS: dict[str, tuple] = {
     # language switch
@@ -31,18 +33,11 @@ _PAIRS: dict[str, tuple] = {
     "mentions_n": (("{n} mention", "{n} mentions"), ("{n} mention", "{n} mentions")),
     "stories_n": (("{n} récit", "{n} récits"), ("{n} story", "{n} stories")),
     # place kinds, event status, readers' corrections
-    "kind_country": ("Pays", "Country"),
-    "kind_region": ("Région", "Region"),
-    "kind_city": ("Ville", "City"),
-    "kind_landmark": ("Site", "Landmark"),
-    "kind_water": ("Mer, fleuve, lac", "Sea, river, lake"),
-    "kind_other": ("Autre", "Other"),
+    **shared_pairs(("kind_country", "kind_region", "kind_city", "kind_landmark", "kind_water", "kind_other",
+                    "override_accept", "override_choose", "override_add")),  # the map's words (geostory.maps.labels)
     "status_happened": ("a eu lieu", "happened"),
     "status_planned": ("prévu", "planned"),
     "status_reported": ("rapporté", "reported"),
-    "override_accept": ("vérifié par un lecteur", "checked by a reader"),
-    "override_choose": ("corrigé par un lecteur", "corrected by a reader"),
-    "override_add": ("ajouté par un lecteur", "added by a reader"),
     "override_drop": ("retiré par un lecteur", "dropped by a reader"),
     # place search and panel
     "place_search": ("Chercher un lieu", "Find a place"),
@@ -186,7 +181,7 @@ _PAIRS: dict[str, tuple] = {
     "mentioned_only": ("Mentionné, sans événement ni citation à cet endroit.", "Mentioned, with no event or quote there."),
     "open_here": ("Ouvrir ce récit ici", "Open this story here"),
     "corpus_shown": ("{shown} récits affichés sur {total}", "Showing {shown} of {total} stories"),
-    "show_more": ("Afficher {n} récits de plus", "Show {n} more stories"),
+    "show_more": (("Afficher {n} récit de plus", "Afficher {n} récits de plus"), ("Show {n} more story", "Show {n} more stories")),
     "col_place": ("Lieu", "Place"),
     "col_kind": ("Type", "Kind"),
     "col_country": ("Pays", "Country"),

@@ -170,3 +170,33 @@ def test_corpus_view_component(corpus_library, monkeypatch):
         assert dict(stories)[story_id].article.title.split(" ")[0] in panel
     opened = at.button(key="corpus_panel_open_0").click().run()
     assert str(opened.query_params["story"]).strip("[]'") == place.refs[0][0]
+
+
+def test_place_panel_lists_twenty_stories_then_more(tmp_path, monkeypatch):
+    """A place found in many stories lists 20 of them, and 20 more at each "show more" (no ../shared needed)."""
+    from dataclasses import replace
+
+    from geostory.export import story_from_json
+
+    sample = story_from_json((ROOT / "tests" / "data" / "sample.story.json").read_text(encoding="utf-8"))
+    library = Library(tmp_path / "stories.sqlite")
+    library.save_many([(f"copy-{i:02d}", replace(sample, article=replace(sample.article, title=f"Copy {i:02d}")))
+                       for i in range(45)])
+    monkeypatch.setenv("GEOSTORY_LIBRARY", str(library.path))
+    monkeypatch.setenv("GEOSTORY_UI_LANG", "en")
+    at = AppTest.from_function(_corpus_app, default_timeout=TIMEOUT).run()
+    place = next(p for p in corpus_places(library.stories()) if p.name == "Vladivostok")
+    assert len(place.stories) == 45
+    at.session_state["gs_corpus_map"] = {"last_object_clicked_tooltip": f"{place.name} [[place:{place.key}]]",
+                                         "last_object_clicked_count": 1}
+    at.run()
+
+    def opened() -> int:
+        return sum(1 for b in at.button if b.key.startswith("corpus_panel_open_"))
+
+    assert not at.exception and at.subheader[0].value == "Vladivostok" and opened() == 20
+    assert any(c.value == "Showing 20 of 45 stories" for c in at.caption)
+    at.button(key="corpus_panel_more").click().run()
+    assert opened() == 40 and at.button(key="corpus_panel_more").label == "Show 5 more stories"
+    at.button(key="corpus_panel_more").click().run()
+    assert opened() == 45 and not any(b.key == "corpus_panel_more" for b in at.button)

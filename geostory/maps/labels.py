@@ -53,6 +53,11 @@ MONTHS = {
 }
 
 
+def shared_pairs(keys: tuple[str, ...]) -> dict[str, tuple]:
+    """``{key: (French, English)}`` for these labels, for an interface table that uses the map's words."""
+    return {key: (_LABELS[key][1], _LABELS[key][0]) for key in keys}
+
+
 def map_lang(lang: object) -> str:
     """``"fr"``, ``"fr-FR"``, ``"EN"`` -> a supported language; anything else -> :data:`DEFAULT_LANG`."""
     code = lang.strip().replace("_", "-").split("-")[0].lower() if isinstance(lang, str) else ""
