@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -125,30 +124,6 @@ def write_floor_app(folder: Path, story: Story) -> Path:
     return folder / "app.py"
 
 
-class FloorServer(AppServer):
-    """``streamlit run app.py`` in the floor's folder."""
-
-    def __init__(self, folder: Path, **kwargs):
-        super().__init__(**kwargs)
-        self.folder = folder
-
-    def start(self) -> FloorServer:
-        self.log_path.parent.mkdir(exist_ok=True)
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable, "-m", "streamlit", "run", "app.py",
-                    "--server.headless", "true",
-                    "--server.port", str(self.port),
-                    "--server.address", "127.0.0.1",
-                    "--server.fileWatcherType", "none",
-                    "--browser.gatherUsageStats", "false",
-                ],
-                cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            )
-        return self
-
-
 # Timestamps are taken inside the browser (epoch ms, performance.timeOrigin + now) when the DOM changes, so
 # Playwright's polling does not add to the figures.
 # (A polling loop, not a MutationObserver: the component iframe's window outlives its first about:blank document;
@@ -245,7 +220,7 @@ def main(argv: list[str] | None = None) -> None:
             order = apps if i % 2 == 0 else apps[::-1]
             for app in order:
                 for attempt in range(3):  # a run whose marker could not be revealed (loaded machine) is redone
-                    server = AppServer(env=env) if app == "geostory" else FloorServer(Path(tmp))
+                    server = AppServer(env=env) if app == "geostory" else AppServer(script="app.py", cwd=Path(tmp))
                     try:
                         results[app].append(one_run(browser, app, server, query if app == "geostory" else "", place))
                         break

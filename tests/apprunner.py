@@ -42,9 +42,11 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run dashboard.py`` on a free local port, stopped on exit."""
+    """``streamlit run dashboard.py`` (or ``script`` in ``cwd``) on a free local port, stopped on exit."""
 
-    def __init__(self, env: dict[str, str] | None = None, port: int | None = None):
+    def __init__(self, env: dict[str, str] | None = None, port: int | None = None, *, script: str = "dashboard.py",
+                 cwd: Path | None = None):
+        self.script, self.cwd = script, cwd or REPO_ROOT
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **(env or {})}
@@ -58,14 +60,14 @@ class AppServer:
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(
                 [
-                    sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                    sys.executable, "-m", "streamlit", "run", self.script,
                     "--server.headless", "true",
                     "--server.port", str(self.port),
                     "--server.address", "127.0.0.1",
                     "--server.fileWatcherType", "none",
                     "--browser.gatherUsageStats", "false",
                 ],
-                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )
         return self
 
