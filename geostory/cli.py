@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     xp.add_argument("story", help="a Story JSON file, or the id of a story in the library (e.g. seed)")
     xp.add_argument("--format", choices=["json", "geojson", "csv", "html"], default="geojson")
     xp.add_argument("--table", choices=["places", "events", "quotes"], default="places", help="which CSV table")
+    xp.add_argument("--lang", choices=["en", "fr"], default="en",
+                    help="language of the HTML map's own words: legend, popups, controls (default en)")
     xp.add_argument("--out", default=None, help="output file (default: standard output)")
     xp.add_argument("--library", default=None, help="library database (default: $GEOSTORY_LIBRARY or the data folder)")
     gz = sub.add_parser("gazetteer", help="build, describe or import the offline gazetteer index")
@@ -184,7 +186,7 @@ def _export(args) -> int:
     elif args.format == "csv":
         out = story_to_csv(story, args.table)
     else:
-        out = story_to_html(story)
+        out = story_to_html(story, args.lang)
     if args.out:
         try:
             Path(args.out).write_text(out if out.endswith("\n") else out + "\n", encoding="utf-8")

@@ -225,8 +225,9 @@ def _geometry_errors(geometry: Any) -> list[str]:
     return [f"unsupported or invalid geometry type {kind!r}"]
 
 
-def story_to_html(story: Story) -> str:
-    """A standalone HTML page of the story map that opens offline (Leaflet and plugins inlined)."""
+def story_to_html(story: Story, lang: str = "en") -> str:
+    """A standalone HTML page of the story map that opens offline (Leaflet and plugins inlined), its own words
+    (legend, popups, controls) in ``lang`` ('en' or 'fr')."""
     from geostory.maps.standalone import standalone_html
 
-    return standalone_html(story)
+    return standalone_html(story, lang)

@@ -124,6 +124,9 @@ def test_cli_export_formats(tmp_path, capsys):
     out = tmp_path / "map.html"
     assert main(["export", str(path), "--format", "html", "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["export", str(path), "--format", "html", "--lang", "fr", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page and "Lieux" in page  # the legend's title in French
 
 
 def test_cli_export_from_the_library_and_errors(tmp_path, capsys):
