@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,16 @@ def private_library(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GEOSTORY_LIBRARY", str(tmp_path_factory.mktemp("library") / "library.sqlite"))
         yield
+
+
+@pytest.fixture(autouse=True)
+def restore_main_module():
+    """Streamlit's AppTest installs the app script as ``__main__`` and leaves it there; a process started later
+    with the "spawn" method (Dask's workers) would then run the whole dashboard on start-up. Put pytest's back."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None and sys.modules.get("__main__") is not main:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")
