@@ -96,6 +96,24 @@ def test_map_loads_only_local_scripts_and_styles(story):
     assert "cdn.jsdelivr" not in html and "code.jquery" not in html and "cdnjs" not in html
 
 
+def test_bundles_are_up_to_date_and_loaded_once(story):
+    """The served map loads one script and one stylesheet: the bundles, equal to the vendored files they join."""
+    for kind, (_, path) in (("js", assets.BUNDLE_JS), ("css", assets.BUNDLE_CSS)):
+        on_disk = (assets.STATIC_DIR / path).read_text(encoding="utf-8")
+        assert on_disk == assets.bundle(kind), f"static/{path} is stale: run geostory.maps.assets.write_bundles()"
+    assert (assets.STATIC_DIR / assets.BUNDLE_DIR / "LICENSE").read_text(encoding="utf-8") == assets.bundle_licence()
+    js = assets.bundle("js")
+    order = [js.index(f"/* static/{path} ") for path, _ in assets.JS.values()]
+    assert order == sorted(order) and js.index("Leaflet 1.9.4") < js.index("L.MarkerClusterGroup")
+    assert "sourceMappingURL" not in js
+    css = assets.bundle("css")
+    for url in re.findall(r"url\(([^)#]+)\)", css):
+        assert (assets.STATIC_DIR / assets.BUNDLE_DIR / url).resolve().is_file(), url
+    html = render(build_map(story, selected="vladivostok"))  # markers, clusters, itinerary arrows, full screen
+    assert re.findall(r'<script[^>]+src="([^"]+)"', html) == [f"../../app/static/{assets.BUNDLE_JS[1]}"]
+    assert re.findall(r'<link[^>]+href="([^"]+)"', html) == [f"../../app/static/{assets.BUNDLE_CSS[1]}"]
+
+
 def test_default_marker_images_path_is_set(story):
     html = render(build_map(story, selected="vladivostok"))
     assert 'L.Icon.Default.imagePath = "../../app/static/leaflet/images/"' in html
