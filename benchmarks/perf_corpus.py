@@ -15,7 +15,9 @@ Measured, each the median of ``--runs`` (the runs alternate the filter changes' 
 - ``browser`` (``--browser``): ``streamlit run dashboard.py`` and headless Chromium (as benchmarks/dashboard.py):
   server launch -> first corpus marker or cluster drawn (``first``; ``open_first`` counts from opening the page
   on the freshly started server: the first session, caches cold), and a country chosen (the key press) -> the
-  map's markers replaced (``country``; in place or by a new iframe: ``remounts`` counts the latter).
+  map's markers replaced (``country``; in place or by a new iframe: ``remounts`` counts the latter). On another
+  fresh server, first showing the story view: a new page opened on the corpus view -> first marker
+  (``open_running``: modules imported, nothing of the corpus cached).
 
 Target: <= 3 s each. Usage: ``python benchmarks/perf_corpus.py [--stories 1000] [--runs 5] [--reextract]
 [--distinct] [--browser] [--library PATH] [--profile FILE]``.
@@ -242,15 +244,46 @@ def browser_run(browser, library: Path, country: str) -> dict[str, float]:
         server.stop()
 
 
+def switch_run(browser, library: Path) -> dict[str, float]:
+    """One fresh server that has shown the story view: a new page opened on the corpus view -> first marker.
+
+    The reader who opens the corpus on a running server: Python modules are imported, but nothing of the corpus is
+    cached (the story view reads one story; the 1,000 are parsed, filtered and merged for this page).
+    """
+    from apprunner import AppServer, content_frame, map_frame, offline_page
+
+    server = AppServer(env={"GEOSTORY_LIBRARY": str(library), "GEOSTORY_CACHE": os.environ["GEOSTORY_CACHE"]})
+    server.start()
+    first = offline_page(browser)
+    page = offline_page(browser)
+    page.add_init_script(WATCH)
+    try:
+        server.wait_healthy()
+        first.goto(server.url + "/")
+        map_frame(first).locator(".gs-marker[data-place]").first.wait_for(state="visible", timeout=120000)
+        first.wait_for_timeout(1500)  # the story view's runs settled
+        opened = time.time() * 1000
+        page.goto(server.url + "/?view=corpus")
+        map_frame(page).locator(MARKERS).first.wait_for(state="visible", timeout=120000)
+        return {"open_running": (content_frame(page).evaluate("() => window.__firstMarkerAt") - opened) / 1000}
+    finally:
+        page.close()
+        first.close()
+        server.stop()
+
+
 def browser_runs(library: Path, runs: int, country: str) -> tuple[dict, dict]:
-    """Medians and all values of :func:`browser_run` over ``runs`` fresh servers."""
+    """Medians and all values of :func:`browser_run` and :func:`switch_run` over ``runs`` fresh servers each."""
     from apprunner import offline_browser
 
-    values: dict[str, list[float]] = {"first": [], "open_first": [], "country": [], "remounted": []}
+    values: dict[str, list[float]] = {"first": [], "open_first": [], "open_running": [], "country": [],
+                                      "remounted": []}
     with offline_browser() as browser:
-        for _ in range(runs):
-            for k, v in browser_run(browser, library, country).items():
-                values[k].append(v)
+        for i in range(runs):
+            for run in ((browser_run, switch_run) if i % 2 == 0 else (switch_run, browser_run)):
+                got = run(browser, library, country) if run is browser_run else run(browser, library)
+                for k, v in got.items():
+                    values[k].append(v)
     return ({k: median(v) for k, v in values.items() if k != "remounted"} | {"remounts": sum(values["remounted"])},
             {k: [round(x, 3) for x in v] for k, v in values.items() if k != "remounted"})
 

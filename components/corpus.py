@@ -33,6 +33,7 @@ COUNTRIES_KEY = "gs_corpus_countries"
 PEOPLE_KEY = "gs_corpus_people"
 STORIES_KEY = "gs_corpus_stories"
 PICK_KEY = "gs_corpus_pick"
+COUNTS_KEY = "gs_corpus_counts"
 RETURNED_OBJECTS = ["last_object_clicked_tooltip", "last_object_clicked_count"]
 PAGE_SIZE = 20  # stories listed at once in the place panel (a place can be in hundreds)
 
@@ -136,7 +137,12 @@ def render_corpus(library: Library, *, height: int = 560) -> None:
 
 
 def render_counts(places: list[CorpusPlace], limit: int = 200) -> None:
-    """Counts per place: stories and mentions."""
+    """Counts per place (stories, mentions) in a sortable table, shown when asked for.
+
+    Off by default: the table is Streamlit's data grid, the largest part of its front end; loaded with the page it
+    delays the map it sits under (corpus first render 0.2 s later, benchmarks/README.md)."""
+    if not st.toggle(t("corpus_counts_show", n=min(len(places), limit)), key=COUNTS_KEY):
+        return
     rows = [{t("col_place"): p.name, t("col_kind"): kind_label(p.kind).lower(), t("col_country"): p.country or "",
              t("col_stories"): len(p.stories), t("col_mentions"): p.mentions} for p in places[:limit]]
     st.dataframe(rows, hide_index=True, width="stretch", height=260)

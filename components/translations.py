@@ -182,6 +182,8 @@ _PAIRS: dict[str, tuple] = {
     "open_here": ("Ouvrir ce récit ici", "Open this story here"),
     "corpus_shown": ("{shown} récits affichés sur {total}", "Showing {shown} of {total} stories"),
     "show_more": (("Afficher {n} récit de plus", "Afficher {n} récits de plus"), ("Show {n} more story", "Show {n} more stories")),
+    "corpus_counts_show": ("Tableau des {n} lieux cités dans le plus de récits",
+                           "Table of the {n} places in the most stories"),
     "col_place": ("Lieu", "Place"),
     "col_kind": ("Type", "Kind"),
     "col_country": ("Pays", "Country"),

@@ -151,7 +151,10 @@ def test_corpus_view_component(corpus_library, monkeypatch):
     filtered = json.loads(component.proto.json_args)
     assert f'"count":{len(expected_keys(stories, "FR"))},' in filtered["feature_group"]
     assert filtered["script"] == args["script"]  # the same base map: the browser keeps it (no reload)
+    assert not at.dataframe  # the table of counts waits to be asked for
+    at.toggle(key="gs_corpus_counts").set_value(True).run()
     assert all(row == "FR" for row in at.dataframe[0].value["Country"])
+    assert len(at.dataframe[0].value) == len(expected_keys(stories, "FR"))
 
     at.multiselect(key="gs_corpus_countries").set_value([]).run()
     at.slider(key="gs_corpus_dates").set_value((dt.date(2020, 1, 1), dt.date(2023, 12, 31))).run()
