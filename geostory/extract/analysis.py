@@ -122,22 +122,28 @@ class Analysis:
         return is_reporting(tok.text, tok.lemma, self.lang)
 
 
+class _Strings(dict):
+    """String hash -> text, each hash read from the StringStore once (``""`` for 0)."""
+
+    def __init__(self, strings):
+        super().__init__({0: ""})
+        self.strings = strings
+
+    def __missing__(self, h):
+        value = self[h] = self.strings[h]
+        return value
+
+
 def _doc_toks(doc, has_lemma: bool, has_parse: bool) -> list[Tok]:
     """The non-space tokens of a Doc as Toks, read in one array (as many Token objects would give them)."""
     from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_SPACE, LEMMA, MORPH, ORTH, POS
     from spacy.parts_of_speech import NAMES
     from spacy.tokens import MorphAnalysis
 
-    vocab, strings = doc.vocab, doc.vocab.strings
+    vocab = doc.vocab
     cols = doc.to_array([ORTH, IDX, IS_SPACE, LEMMA, POS, DEP, HEAD, ENT_TYPE, MORPH]).T.tolist()
     orths, idxs, spaces, lemmas, poss, deps, heads, ents, morphs = cols
-    named: dict = {0: ""}  # string hashes read once each
-
-    def name(h):
-        if h not in named:
-            named[h] = strings[h]
-        return named[h]
-
+    name = _Strings(vocab.strings)
     remap, k = {}, 0
     for i, space in enumerate(spaces):
         if not space:
@@ -152,10 +158,10 @@ def _doc_toks(doc, has_lemma: bool, has_parse: bool) -> list[Tok]:
         if morph not in features:
             m = MorphAnalysis.from_id(vocab, morph)
             features[morph] = (",".join(m.get("Tense")), ",".join(m.get("VerbForm")))
-        text, idx, n = name(orths[i]), idxs[i], len(toks)
-        head = i + heads[i] - (1 << 64 if heads[i] >= 1 << 63 else 0)  # a relative offset, stored unsigned
-        toks.append(Tok(n, idx, idx + len(text), text, name(lemmas[i]) if has_lemma else "", NAMES[poss[i]],
-                        name(deps[i]) if has_parse else "", remap.get(head, n), *features[morph], name(ents[i])))
+        text, idx, n, head = name[orths[i]], idxs[i], len(toks), heads[i]
+        head = i + head - (1 << 64 if head >= 1 << 63 else 0)  # a relative offset, stored unsigned
+        toks.append(Tok(n, idx, idx + len(text), text, name[lemmas[i]] if has_lemma else "", NAMES[poss[i]],
+                        name[deps[i]] if has_parse else "", remap.get(head, n), *features[morph], name[ents[i]]))
     return toks
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
 _SEP = re.compile(r"[\s\-]+")
@@ -29,6 +30,7 @@ def _decompose(c: str) -> str:
 _DECOMPOSED = CharTable(_decompose)
 
 
+@lru_cache(maxsize=1 << 15)  # an article folds each word about twice (656 calls for 303 distinct words)
 def fold(name: str) -> str:
     """Lower case, accents stripped, apostrophes straightened, hyphens and runs of spaces to one space.
 
