@@ -20,6 +20,7 @@ from geostory.extract.quotes import (
 )
 
 _TOKEN_RE = re.compile(r"\w+(?:[-’'.]\w+)*[’']?|[^\w\s]", re.UNICODE)
+_CLITIC = re.compile(r"-t|-(?:t-)?(?:il|elle|ils|elles|on)")
 
 
 class Tok:
@@ -110,7 +111,7 @@ class Analysis:
     def reporting(self, tok: Tok) -> str | None:
         """The reporting lemma of a token, or None (nouns and determiner-led words excluded)."""
         k = tok.i
-        clitic = k + 1 < len(self.toks) and re.fullmatch(r"-t|-(?:t-)?(?:il|elle|ils|elles|on)", self.toks[k + 1].low)
+        clitic = k + 1 < len(self.toks) and _CLITIC.fullmatch(self.toks[k + 1].low)
         if clitic:  # "soupire-t-elle": a verb whatever the tagger says
             return is_reporting(tok.text, "", self.lang)
         if tok.pos in ("NOUN", "PROPN", "ADJ", "DET", "ADP") and tok.pos:
