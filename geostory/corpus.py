@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from geostory.allocation import paused_gc
 from geostory.gazetteer.text import fold
 from geostory.model import Event, Place, Quote, Story
 
@@ -98,6 +99,11 @@ def select_stories(stories: Iterable[Saved], filters: Filters) -> list[Saved]:
 
 def corpus_places(stories: Iterable[Saved], filters: Filters = Filters()) -> list[CorpusPlace]:
     """Resolved places of the selected stories, merged across stories; most stories, then mentions, first."""
+    with paused_gc():  # thousands of places at once (geostory/allocation.py)
+        return _merge_places(stories, filters)
+
+
+def _merge_places(stories: Iterable[Saved], filters: Filters) -> list[CorpusPlace]:
     countries = {c.upper() for c in filters.countries}
     merged: dict[str, tuple[Place, dict[str, None], list[int], list[tuple[str, str]]]] = {}
     for story_id, story in select_stories(stories, filters):

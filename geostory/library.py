@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from geostory.errors import InputError, LibraryError, StoryFormatError
+from geostory.allocation import paused_gc
 from geostory.export import story_from_json, story_to_json
 from geostory.model import Story
 
@@ -232,7 +233,7 @@ class Library:
         Parsed stories are remembered in this process by id and last update, so reading the library again after
         a few saves only parses what changed.
         """
-        with _PARSED_LOCK, self._connect() as con:
+        with _PARSED_LOCK, self._connect() as con, paused_gc():
             stamps = con.execute("SELECT id, updated FROM stories ORDER BY id").fetchall()
             memo = _PARSED.setdefault(str(self.path.resolve()), {})
             wanted = [sid for sid, updated in stamps if memo.get(sid, ("",))[0] != updated]
