@@ -2,7 +2,9 @@
 
 Reading a library of 1,000 stories creates about a million objects; Python's cyclic garbage collector, triggered
 every 700 allocations, then walks the ever-growing older generations again and again (a third of the time spent
-reading the stories, two thirds of merging their places). The objects built here hold no reference cycles.
+reading the stories, two thirds of merging their places); extracting one article builds thousands of short-lived
+objects (the collector took 6 % of geostory's own extraction time). Reference counting frees them all the same;
+cyclic garbage, if any, waits for the collector to resume.
 """
 
 from __future__ import annotations
