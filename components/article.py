@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.html import PANEL_CSS, article_html, legend_chips
 from components.i18n import t
-from geostory.maps.layers import kinds_in
+from geostory.maps.tags import kinds_in
 from geostory.model import Story
 
 ARTICLE_KEY = "article_panel"

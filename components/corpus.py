@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import html
 
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from components import state
 from components.html import PANEL_CSS, event_html, quote_html
@@ -23,9 +21,8 @@ from geostory.corpus import (
     select_stories,
 )
 from geostory.library import Library
-from geostory.maps import place_id_from_click
+from geostory.maps.tags import place_id_from_click
 from geostory.maps.assets import load_basemap
-from geostory.maps.corpus import build_corpus_base_map, build_corpus_layer
 
 CORPUS_KEY = "corpus_panel"
 DATES_KEY = "gs_corpus_dates"
@@ -122,6 +119,12 @@ def render_corpus(library: Library, *, height: int = 560) -> None:
                      placeholder=t("place_search_hint", n=len(keys)))
         render_corpus_place(stories, by_key.get(selected))
     with left:
+        # folium (with pandas and branca) loads here, after the filters and the panel were sent (components/map.py)
+        import folium
+        from streamlit_folium import st_folium
+
+        from geostory.maps.corpus import build_corpus_base_map, build_corpus_layer
+
         st_folium(
             build_corpus_base_map(basemap=load_basemap(), lang=lang),
             key=state.CORPUS_MAP_KEY,

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from components import state
 from components.i18n import current, t
-from geostory.maps import build_base_map, build_place_layer
 from geostory.maps.assets import load_basemap
 from geostory.model import Story
 
@@ -30,6 +27,13 @@ def render_map(
     selection travel in ``feature_group_to_add``; the view moves only when the selection came from
     the place list or the URL.
     """
+    # folium (with pandas and branca) is imported here, not with the page: on a server's first run the page's other
+    # elements reach the browser, which fetches their code, while these modules load (0.4-0.6 s)
+    import folium
+    from streamlit_folium import st_folium
+
+    from geostory.maps import build_base_map, build_place_layer
+
     basemap = load_basemap()
     if basemap is None:
         st.warning(t("basemap_missing"))

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from geostory.maps import place_id_from_click, place_view
+from geostory.maps.tags import place_id_from_click, place_view
 from geostory.model import Story
 
 DEFAULT_STORY = "seed"

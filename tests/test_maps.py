@@ -26,7 +26,7 @@ from geostory.maps import (
     story_period,
     tooltip_html,
 )
-from geostory.maps.layers import kinds_in
+from geostory.maps.tags import kinds_in
 from geostory.maps.style import KIND_STYLES as KIND_ORDER
 from geostory.maps.style import format_date, marker_size, mention_context
 from geostory.maps.timeline import date_period

@@ -29,33 +29,13 @@ from geostory.maps.labels import DEFAULT_LANG, label
 from geostory.maps.layers import (
     basemap_layer,
     itinerary_layer,
-    kinds_in,
     place_layer,
     tile_layers,
 )
-from geostory.model import Place, Story
+from geostory.maps.tags import kinds_in, story_bounds
+from geostory.model import Story
 
-# zoom to frame a place by its kind (modest: offline, the Natural Earth basemap has no detail beyond ~8)
-ZOOM_BY_KIND = {"country": 4, "region": 5, "water": 4, "city": 7, "landmark": 9}
 MAX_ZOOM = 18
-
-
-def story_bounds(story: Story) -> list[list[float]] | None:
-    """``[[south, west], [north, east]]`` around the story's resolved places, padded; None if none."""
-    points = [(p.lat, p.lon) for p in story.places if p.resolved]
-    if not points:
-        return None
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    pad = 1.0 if len(points) == 1 else 0.0
-    return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
-
-
-def place_view(place: Place) -> tuple[tuple[float, float], int] | None:
-    """Centre and zoom that frame one place (by kind); None if it has no coordinates."""
-    if not place.resolved:
-        return None
-    return (place.lat, place.lon), ZOOM_BY_KIND.get(place.kind, 7)
-
 
 def build_base_map(
     story: Story,

@@ -22,7 +22,7 @@ from geostory.corpus import CorpusPlace
 from geostory.maps import assets
 from geostory.maps.build import build_base_map
 from geostory.maps.labels import DEFAULT_LANG, is_one, label, map_lang
-from geostory.maps.layers import _escape_tooltip
+from geostory.maps.tags import escape_tooltip
 from geostory.maps.style import KIND_STYLES, kind_style, marker_size
 from geostory.model import Article, Place, Story
 
@@ -52,14 +52,14 @@ def corpus_tooltip(place: CorpusPlace, lang: str = DEFAULT_LANG) -> str:
     """Escaped tooltip: name, counts (in ``lang``), and the hidden key for clicks (the browser builds the same for
     each point from :func:`corpus_columns`)."""
     counts = f"{label('stories_n', lang, n=len(place.stories))}, {label('mentions_n', lang, n=place.mentions)}"
-    return (f"{_escape_tooltip(place.name)} · {_escape_tooltip(counts)}"
-            f'<span style="display:none">[[place:{_escape_tooltip(place.key)}]]</span>')
+    return (f"{escape_tooltip(place.name)} · {escape_tooltip(counts)}"
+            f'<span style="display:none">[[place:{escape_tooltip(place.key)}]]</span>')
 
 
 def count_words(lang: str = DEFAULT_LANG) -> dict:
     """The words of the tooltips' counts, for the browser: ``{"stories": [one, other], "mentions": [...],
     "few": 2 or 1}`` (numbers under ``few`` take the singular: French 0 and 1, English 1), escaped."""
-    words = {key: [_escape_tooltip(label(key, lang, n=n).replace(str(n), "", 1).strip()) for n in (1, 2)]
+    words = {key: [escape_tooltip(label(key, lang, n=n).replace(str(n), "", 1).strip()) for n in (1, 2)]
              for key in ("stories_n", "mentions_n")}
     return {"stories": words["stories_n"], "mentions": words["mentions_n"], "few": 2 if is_one(0, lang) else 1}
 
@@ -78,8 +78,8 @@ def corpus_columns(places: list[CorpusPlace], selected: str | None = None, lang:
         "styles": [[kind_style(k).colour, kind_style(k).shape] for k in kinds],
         "lat": [round(p.lat, 5) for p in places],
         "lon": [round(p.lon, 5) for p in places],
-        "name": [_escape_tooltip(p.name) for p in places],
-        "key": [_escape_tooltip(k) for k in keys],
+        "name": [escape_tooltip(p.name) for p in places],
+        "key": [escape_tooltip(k) for k in keys],
         "kind": [index.get(p.kind, other) for p in places],
         "n": [len(p.stories) for p in places],
         "m": [p.mentions for p in places],

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import re
 from typing import Any
 
 import folium
@@ -23,46 +22,17 @@ from geostory.maps.style import (
     format_date,
     marker_html,
     marker_size,
-    place_label,
     popup_html,
 )
+from geostory.maps.tags import kinds_in, place_id_from_click, place_id_from_tooltip, tooltip_html
 from geostory.model import Itinerary, Place, Story
 
-_ID_RE = re.compile(r"\[\[place:(.+?)\]\]")
 ITINERARY_COLOUR = "#111827"
 CARTO_URL = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
 CARTO_ATTR = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
     '&copy; <a href="https://carto.com/attributions">CARTO</a>'
 )
-
-
-def _escape_tooltip(text: str) -> str:
-    """HTML-escape, and also the characters that matter inside the JS template literal folium puts tooltips in."""
-    return html.escape(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
-
-
-def tooltip_html(place: Place) -> str:
-    """Tooltip of a place: its escaped name and a hidden ``[[place:ID]]`` carrying the id back on click."""
-    return (
-        f"{_escape_tooltip(place_label(place))}"
-        f'<span style="display:none">[[place:{_escape_tooltip(place.id)}]]</span>'
-    )
-
-
-def place_id_from_tooltip(text: str | None) -> str | None:
-    """The place id carried by a clicked tooltip's text, or None."""
-    if not text:
-        return None
-    found = _ID_RE.findall(str(text))
-    return html.unescape(found[-1]).strip() if found else None  # the hidden id comes last, after the name
-
-
-def place_id_from_click(value: dict[str, Any] | None) -> str | None:
-    """The place id of the object clicked, from a ``st_folium`` return value (or None)."""
-    if not isinstance(value, dict):
-        return None
-    return place_id_from_tooltip(value.get("last_object_clicked_tooltip"))
 
 
 def basemap_layer(data: dict[str, Any], focus: tuple[str, ...] = (), lang: str = DEFAULT_LANG) -> Basemap:
@@ -190,12 +160,6 @@ def itinerary_layer(
             z_index_offset=500,  # above place markers; not interactive, so clicks go through
         ).add_to(group)
     return group
-
-
-def kinds_in(story: Story) -> list[str]:
-    """The place kinds present in a story, in legend order."""
-    present = {p.kind if p.kind in ("country", "region", "city", "landmark", "water") else "other" for p in story.places}
-    return [k for k in ("country", "region", "city", "landmark", "water", "other") if k in present]
 
 
 __all__ = [
