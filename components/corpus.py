@@ -21,8 +21,8 @@ from geostory.corpus import (
     select_stories,
 )
 from geostory.library import Library
-from geostory.maps.tags import place_id_from_click
 from geostory.maps.assets import load_basemap
+from geostory.maps.tags import place_id_from_click
 
 CORPUS_KEY = "corpus_panel"
 DATES_KEY = "gs_corpus_dates"

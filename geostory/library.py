@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from geostory.errors import InputError, LibraryError, StoryFormatError
 from geostory.allocation import paused_gc
+from geostory.errors import InputError, LibraryError, StoryFormatError
 from geostory.export import story_from_json, story_to_json
 from geostory.model import Story
 

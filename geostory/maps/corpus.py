@@ -22,8 +22,8 @@ from geostory.corpus import CorpusPlace
 from geostory.maps import assets
 from geostory.maps.build import build_base_map
 from geostory.maps.labels import DEFAULT_LANG, is_one, label, map_lang
-from geostory.maps.tags import escape_tooltip
 from geostory.maps.style import KIND_STYLES, kind_style, marker_size
+from geostory.maps.tags import escape_tooltip
 from geostory.model import Article, Place, Story
 
 # The legend of the corpus map lists every kind (the base map stays the same whatever the filters keep).

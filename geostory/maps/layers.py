@@ -24,7 +24,12 @@ from geostory.maps.style import (
     marker_size,
     popup_html,
 )
-from geostory.maps.tags import kinds_in, place_id_from_click, place_id_from_tooltip, tooltip_html
+from geostory.maps.tags import (
+    kinds_in,
+    place_id_from_click,
+    place_id_from_tooltip,
+    tooltip_html,
+)
 from geostory.model import Itinerary, Place, Story
 
 ITINERARY_COLOUR = "#111827"
