@@ -244,11 +244,12 @@ def browser_run(browser, library: Path, country: str) -> dict[str, float]:
         server.stop()
 
 
-def switch_run(browser, library: Path) -> dict[str, float]:
+def switch_run(browser, library: Path, country: str = "") -> dict[str, float]:
     """One fresh server that has shown the story view: a new page opened on the corpus view -> first marker.
 
     The reader who opens the corpus on a running server: Python modules are imported, but nothing of the corpus is
     cached (the story view reads one story; the 1,000 are parsed, filtered and merged for this page).
+    ``country`` is unused (the same signature as :func:`browser_run`).
     """
     from apprunner import AppServer, content_frame, map_frame, offline_page
 
@@ -281,8 +282,7 @@ def browser_runs(library: Path, runs: int, country: str) -> tuple[dict, dict]:
     with offline_browser() as browser:
         for i in range(runs):
             for run in ((browser_run, switch_run) if i % 2 == 0 else (switch_run, browser_run)):
-                got = run(browser, library, country) if run is browser_run else run(browser, library)
-                for k, v in got.items():
+                for k, v in run(browser, library, country).items():
                     values[k].append(v)
     return ({k: median(v) for k, v in values.items() if k != "remounted"} | {"remounts": sum(values["remounted"])},
             {k: [round(x, 3) for x in v] for k, v in values.items() if k != "remounted"})

@@ -2,7 +2,7 @@
 
 Click protocol: each place marker's tooltip is its display name followed by a hidden span
 ``[[place:ID]]``. streamlit-folium returns the tooltip's text content on click, and
-:func:`place_id_from_click` maps it back to the place id, never by coordinates.
+:func:`geostory.maps.tags.place_id_from_click` maps it back to the place id, never by coordinates.
 """
 
 from __future__ import annotations
@@ -24,12 +24,7 @@ from geostory.maps.style import (
     marker_size,
     popup_html,
 )
-from geostory.maps.tags import (
-    kinds_in,
-    place_id_from_click,
-    place_id_from_tooltip,
-    tooltip_html,
-)
+from geostory.maps.tags import tooltip_html
 from geostory.model import Itinerary, Place, Story
 
 ITINERARY_COLOUR = "#111827"
@@ -170,11 +165,7 @@ def itinerary_layer(
 __all__ = [
     "basemap_layer",
     "itinerary_layer",
-    "kinds_in",
-    "place_id_from_click",
-    "place_id_from_tooltip",
     "place_layer",
     "place_marker",
     "tile_layers",
-    "tooltip_html",
 ]
