@@ -139,15 +139,18 @@ def offline_page(browser, *, width: int = 1400, height: int = 1500):
 
 _ONE_MAP = """([selector, quiet]) => {
     const now = performance.now();
-    if (document.querySelectorAll(selector).length !== 1) { window.__gsOneMap = null; return false; }
+    if (document.querySelectorAll(selector).length !== 1 || document.querySelector('[data-testid="stStatusWidget"]')) {
+        window.__gsOneMap = null; return false;
+    }
     window.__gsOneMap = window.__gsOneMap || now;
     return now - window.__gsOneMap >= quiet;
 }"""
 
 
 def wait_single_map(page, *, quiet_ms: int = 1000, timeout: float = 60000) -> None:
-    """Wait until the page has had exactly one map iframe for ``quiet_ms`` (a rerun that remounts the map
-    briefly shows the old and the new one together)."""
+    """Wait until the page has had exactly one map iframe, and no script running, for ``quiet_ms`` (a rerun that
+    remounts the map briefly shows the old and the new one together, and until the rerun reaches the map the old
+    one stays alone on the page: on a slow machine for more than ``quiet_ms``)."""
     page.wait_for_function(_ONE_MAP, arg=[MAP_FRAME, quiet_ms], polling=100, timeout=timeout)
 
 
