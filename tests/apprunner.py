@@ -137,14 +137,17 @@ def offline_page(browser, *, width: int = 1400, height: int = 1500):
     return page
 
 
+# A script run is under way: Streamlit's status widget (shown only after a moment) or elements of the previous run
+# still marked stale (from the first delta of a rerun until the element is drawn again)
+RUNNING = '[data-testid="stStatusWidget"], [data-stale="true"]'
 _ONE_MAP = """([selector, quiet]) => {
     const now = performance.now();
-    if (document.querySelectorAll(selector).length !== 1 || document.querySelector('[data-testid="stStatusWidget"]')) {
+    if (document.querySelectorAll(selector).length !== 1 || document.querySelector(RUNNING)) {
         window.__gsOneMap = null; return false;
     }
     window.__gsOneMap = window.__gsOneMap || now;
     return now - window.__gsOneMap >= quiet;
-}"""
+}""".replace("RUNNING", repr(RUNNING))
 
 
 def wait_single_map(page, *, quiet_ms: int = 1000, timeout: float = 60000) -> None:
@@ -156,16 +159,16 @@ def wait_single_map(page, *, quiet_ms: int = 1000, timeout: float = 60000) -> No
 
 _IDLE = """([quiet]) => {
     const now = performance.now();
-    if (document.querySelector('[data-testid="stStatusWidget"]')) {
+    if (document.querySelector(RUNNING)) {
         window.__gsIdle = null; return false;
     }
     window.__gsIdle = window.__gsIdle || now;
     return now - window.__gsIdle >= quiet;
-}"""
+}""".replace("RUNNING", repr(RUNNING))
 
 
 def wait_idle(page, *, quiet_ms: int = 500, timeout: float = 60000) -> None:
-    """Wait until the script has not been running for ``quiet_ms`` (Streamlit shows no status widget)."""
+    """Wait until the script has not been running for ``quiet_ms`` (no status widget, no stale element)."""
     page.wait_for_function(_IDLE, arg=[quiet_ms], polling=100, timeout=timeout)
 
 
