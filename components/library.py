@@ -52,7 +52,12 @@ def render_library(library: Library, current: str) -> None:
     lang = i18n.current()  # labels in the run's language, even when formatted later
 
     def switch() -> None:
-        state.set_story_name(st.session_state[PICK_KEY])
+        # Streamlit identifies a select box's options by their labels: a value sent by a page still showing the
+        # labels of another language (the first run is in French until the browser's language is known) comes
+        # back as that label, not as a story name; it is ignored, as the place search box ignores unknown ids
+        picked = st.session_state[PICK_KEY]
+        if picked in names:
+            state.set_story_name(picked)
 
     st.selectbox(t("story"), names, key=PICK_KEY, format_func=lambda n: _label(entries, n, lang), on_change=switch)
     if current not in entries:
